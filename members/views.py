@@ -1,0 +1,122 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from groups import selectors as group_selectors
+from groups.models import Membership
+
+from . import permissions, selectors, services
+from .forms import CoordinatorGrantForm, HelpPageForm, ProfileForm
+from .models import User
+
+
+def home(request):
+    """The landing page, or each person's own home: what their roles allow."""
+    if not request.user.is_authenticated:
+        return render(request, "members/landing.html")
+    memberships = list(group_selectors.memberships_for_user(user=request.user))
+    return render(
+        request,
+        "members/home.html",
+        {
+            "memberships": memberships,
+            "led_memberships": [
+                m for m in memberships if m.role == Membership.Role.LEAD
+            ],
+            "is_coordinator": permissions.is_coordinator(request.user),
+        },
+    )
+
+
+def help_page(request):
+    """Crisis resources. Open to everyone, signed in or not."""
+    return render(
+        request,
+        "members/help_page.html",
+        {
+            "page": selectors.help_page_for_language(),
+            "can_edit": permissions.can_edit_help_page(request.user),
+        },
+    )
+
+
+@permissions.coordinator_required
+def help_page_edit(request, language):
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    page = selectors.help_page_for_language(language=language)
+    if page is not None and page.language != language:
+        page = None  # editing a new language starts from an empty form
+    form = HelpPageForm(request.POST or None, instance=page)
+    if request.method == "POST" and form.is_valid():
+        services.help_page_save(
+            language=language,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            acting_user=request.user,
+        )
+        messages.success(request, "The help page is published.")
+        return redirect("members:help_edit", language=language)
+    return render(
+        request,
+        "members/help_page_edit.html",
+        {
+            "form": form,
+            "language": language,
+            "language_name": dict(settings.LANGUAGES)[language],
+            "languages": settings.LANGUAGES,
+        },
+    )
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=request.user, **form.cleaned_data)
+        messages.success(request, "Your profile is saved.")
+        return redirect("members:profile")
+    return render(request, "members/user_profile.html", {"form": form})
+
+
+@permissions.coordinator_required
+def coordinator_list(request):
+    form = CoordinatorGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.coordinator_grant(
+                email=form.cleaned_data["email"], acting_user=request.user
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(
+                request,
+                f"{user.display_name} is now a coordinator. They will be asked to "
+                "set up two-factor authentication before their first coordinator page.",
+            )
+            return redirect("members:coordinators")
+    return render(
+        request,
+        "members/coordinator_list.html",
+        {"form": form, "coordinators": selectors.coordinators_list()},
+    )
+
+
+@require_POST
+@permissions.coordinator_required
+def coordinator_revoke(request, user_id):
+    user = get_object_or_404(User, pk=user_id, is_coordinator=True)
+    try:
+        services.coordinator_revoke(user=user, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{user.display_name} is no longer a coordinator.")
+    if user == request.user and not request.user.is_coordinator:
+        return redirect("home")
+    return redirect("members:coordinators")
