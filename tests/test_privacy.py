@@ -1,0 +1,116 @@
+"""Every URL answered for every role, as DESIGN.md's table allows."""
+
+from django.urls import reverse
+
+import pytest
+
+from tests.roles import (
+    ANONYMOUS,
+    COORDINATOR,
+    LEAD,
+    LOGIN,
+    MEMBER,
+    OTHER_GROUP_MEMBER,
+    check_roles,
+)
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = {
+    ANONYMOUS: 200,
+    OTHER_GROUP_MEMBER: 200,
+    MEMBER: 200,
+    LEAD: 200,
+    COORDINATOR: 200,
+}
+SIGNED_IN = {**EVERYONE, ANONYMOUS: LOGIN}
+COORDINATORS_ONLY = {
+    ANONYMOUS: LOGIN,
+    OTHER_GROUP_MEMBER: 403,
+    MEMBER: 403,
+    LEAD: 403,
+    COORDINATOR: 200,
+}
+
+
+@pytest.mark.parametrize(
+    ("url_name", "kwargs", "expected"),
+    [
+        ("home", {}, EVERYONE),
+        ("healthz", {}, EVERYONE),
+        ("members:help", {}, EVERYONE),
+        ("members:profile", {}, SIGNED_IN),
+        ("members:coordinators", {}, COORDINATORS_ONLY),
+        ("members:help_edit", {"language": "en"}, COORDINATORS_ONLY),
+        ("outcomes:dashboard", {}, COORDINATORS_ONLY),
+    ],
+)
+def test_organisation_pages_answer_each_role(client, roles, url_name, kwargs, expected):
+    check_roles(client, roles, reverse(url_name, kwargs=kwargs), dict(expected))
+
+
+def test_group_page_is_visible_to_its_own_members_only(client, roles):
+    # Coordinators see aggregates, not inside groups: 404 like any outsider.
+    check_roles(
+        client,
+        roles,
+        roles.group.get_absolute_url(),
+        {
+            ANONYMOUS: LOGIN,
+            OTHER_GROUP_MEMBER: 404,
+            MEMBER: 200,
+            LEAD: 200,
+            COORDINATOR: 404,
+        },
+    )
+
+
+def test_unknown_group_and_other_group_look_the_same(client, roles):
+    client.force_login(roles[MEMBER])
+    other = client.get(roles.other_group.get_absolute_url())
+    unknown = client.get(reverse("groups:detail", kwargs={"slug": "no-such-group"}))
+    assert other.status_code == unknown.status_code == 404
+
+
+def test_coordinator_revoke_is_for_coordinators_only(client, roles):
+    target = roles[COORDINATOR]
+    url = reverse("members:coordinator_revoke", kwargs={"user_id": target.pk})
+    check_roles(
+        client,
+        roles,
+        url,
+        {
+            ANONYMOUS: LOGIN,
+            OTHER_GROUP_MEMBER: 403,
+            MEMBER: 403,
+            LEAD: 403,
+            # The only coordinator cannot remove themself: redirected with a message.
+            COORDINATOR: 302,
+        },
+        method="post",
+    )
+    target.refresh_from_db()
+    assert target.is_coordinator
+
+
+def test_coordinator_revoke_refuses_get(client, roles):
+    client.force_login(roles[COORDINATOR])
+    url = reverse(
+        "members:coordinator_revoke", kwargs={"user_id": roles[COORDINATOR].pk}
+    )
+    assert client.get(url).status_code == 405
+
+
+def test_left_and_paused_members_lose_access_to_the_group(client, roles):
+    from groups.models import Membership
+
+    membership = Membership.objects.get(user=roles[MEMBER], group=roles.group)
+    client.force_login(roles[MEMBER])
+    for status in (
+        Membership.Status.PAUSED,
+        Membership.Status.LEFT,
+        Membership.Status.PENDING,
+    ):
+        membership.status = status
+        membership.save()
+        assert client.get(roles.group.get_absolute_url()).status_code == 404, status
