@@ -16,7 +16,8 @@ APP_SERVICES = ("web", "worker", "beat")
 
 def compose_command() -> list[str] | None:
     if shutil.which("docker") and (
-        subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0
+        subprocess.run(["docker", "compose", "version"], capture_output=True).returncode
+        == 0
     ):
         return ["docker", "compose"]
     if shutil.which("docker-compose"):

@@ -43,6 +43,8 @@ def test_sign_up_creates_one_unverified_user_and_sends_the_link(client):
     assert not EmailAddress.objects.get(user=user).verified
     assert len(mail.outbox) == 1
     assert re.search(r"/accounts/confirm-email/\S+/", mail.outbox[0].body)
+    assert mail.outbox[0].body.startswith("Hello from Circle!")
+    assert mail.outbox[0].subject.startswith("[Circle] ")
 
 
 def test_an_unverified_user_cannot_log_in_until_they_confirm(client):
