@@ -31,12 +31,6 @@ def can_manage_group(user, group: Group) -> bool:
     return is_group_lead(user, group)
 
 
-def leads_any_group(user) -> bool:
-    return Membership.objects.filter(
-        user=user, role=Membership.Role.LEAD, status=Membership.Status.ACTIVE
-    ).exists()
-
-
 def group_get_for_user(*, user, slug: str) -> tuple[Group, Membership]:
     """The group and the user's active membership, or 404."""
     if not user.is_authenticated:

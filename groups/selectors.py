@@ -1,5 +1,7 @@
 from django.db.models import Count, Q
 
+from members.models import User
+
 from .models import Group, Membership
 
 
@@ -24,23 +26,15 @@ def group_roster(*, group: Group):
 
 def organisation_counts() -> dict:
     """Organisation-wide counts for the coordinator's entry page."""
-    from members.models import User
-
-    groups = Group.objects.aggregate(
-        groups=Count("id"),
-    )
+    active = Q(status=Membership.Status.ACTIVE)
     people = Membership.objects.aggregate(
-        active_members=Count(
-            "user", filter=Q(status=Membership.Status.ACTIVE), distinct=True
-        ),
+        active_members=Count("user", filter=active, distinct=True),
         leads=Count(
-            "user",
-            filter=Q(status=Membership.Status.ACTIVE, role=Membership.Role.LEAD),
-            distinct=True,
+            "user", filter=active & Q(role=Membership.Role.LEAD), distinct=True
         ),
     )
     return {
-        **groups,
+        "groups": Group.objects.count(),
         **people,
         "coordinators": User.objects.filter(
             is_coordinator=True, is_active=True

@@ -1,7 +1,5 @@
 from django.conf import settings
 
-from groups import permissions as group_permissions
-
 from . import permissions
 
 
@@ -19,6 +17,4 @@ def site(request):
         "after_two_factor_url": after_two_factor_url,
         "site_name": settings.SITE_NAME,
         "nav_is_coordinator": permissions.is_coordinator(user),
-        "nav_leads_a_group": user.is_authenticated
-        and group_permissions.leads_any_group(user),
     }

@@ -48,9 +48,8 @@ def help_page(request):
 def help_page_edit(request, language):
     if language not in dict(settings.LANGUAGES):
         raise Http404
-    page = selectors.help_page_for_language(language=language)
-    if page is not None and page.language != language:
-        page = None  # editing a new language starts from an empty form
+    # A language without a page yet starts from an empty form.
+    page = selectors.help_page_for_language(language=language, fallback=False)
     form = HelpPageForm(request.POST or None, instance=page)
     if request.method == "POST" and form.is_valid():
         services.help_page_save(

@@ -310,8 +310,8 @@ class TestQueryCounts:
         lead = LeadMembershipFactory().user
         self.grow(GroupFactory(), lead, size)
         client.force_login(lead)
-        # session, user, memberships, lead check (nav), session save
-        with django_assert_num_queries(4):
+        # session, user, memberships
+        with django_assert_num_queries(3):
             assert client.get("/").status_code == 200
 
     @pytest.mark.parametrize("size", [1, 12])
@@ -319,7 +319,7 @@ class TestQueryCounts:
         membership = LeadMembershipFactory()
         self.grow(membership.group, membership.user, size)
         client.force_login(membership.user)
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             response = client.get(membership.group.get_absolute_url())
         assert len(response.context["roster"]) == size + 1
 
@@ -328,7 +328,7 @@ class TestQueryCounts:
         coordinator = CoordinatorFactory()
         self.grow(GroupFactory(), UserFactory(), size)
         client.force_login(coordinator)
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(4):
             response = client.get(reverse("members:coordinators"))
         assert len(response.context["coordinators"]) == size + 1
 
@@ -337,5 +337,5 @@ class TestQueryCounts:
         coordinator = CoordinatorFactory()
         self.grow(GroupFactory(), UserFactory(), size)
         client.force_login(coordinator)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6):
             assert client.get(reverse("outcomes:dashboard")).status_code == 200
