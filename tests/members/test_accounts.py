@@ -199,3 +199,89 @@ def test_admin_login_goes_through_allauth_and_its_two_factor(client):
     response = client.get(reverse("admin:login"))
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def test_password_reset_by_e_mail_link(client):
+    user = UserFactory(email="forgetful@example.org")
+    response = client.post(
+        reverse("account_reset_password"), {"email": "forgetful@example.org"}
+    )
+    assert response["Location"] == reverse("account_reset_password_done")
+    assert [m.to for m in mail.outbox] == [["forgetful@example.org"]]
+    link = re.search(
+        r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body
+    )
+    response = client.get(link.group(1))  # allauth moves the key into the session
+    form_url = response["Location"]
+    new = "a brand new long passphrase"
+    for bad, message in [
+        (("short", "short"), "at least 10 characters"),
+        ((new, new + "x"), "same password"),
+    ]:
+        response = client.post(form_url, {"password1": bad[0], "password2": bad[1]})
+        assert message in response.content.decode()
+    response = client.post(form_url, {"password1": new, "password2": new})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)
+
+
+def test_password_reset_for_an_unknown_address_reveals_nothing(client):
+    response = client.post(
+        reverse("account_reset_password"), {"email": "stranger@example.org"}
+    )
+    assert response["Location"] == reverse("account_reset_password_done")
+    # allauth tells the address that no account exists; the page says nothing.
+    assert [m.to for m in mail.outbox] == [["stranger@example.org"]]
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (
+            {
+                "oldpassword": "wrong",
+                "password1": "new long passphrase",
+                "password2": "new long passphrase",
+            },
+            "oldpassword",
+            "current password",
+        ),
+        (
+            {"oldpassword": PASSWORD, "password1": "password", "password2": "password"},
+            "password1",
+            "too common",
+        ),
+        (
+            {"oldpassword": PASSWORD, "password1": "x" * 5000, "password2": "y" * 5000},
+            "password2",
+            "same password",
+        ),
+        (
+            {"oldpassword": PASSWORD, "password1": "", "password2": ""},
+            "password1",
+            "This field is required.",
+        ),
+    ],
+)
+def test_password_change_bad_input_keeps_the_old_password(client, data, field, message):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(reverse("account_change_password"), data)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_password_change(client):
+    user = UserFactory()
+    client.force_login(user)
+    new = "another long passphrase"
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": new, "password2": new},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)
