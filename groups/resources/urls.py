@@ -1,0 +1,2 @@
+# Included by groups/urls.py: names resolve as "groups:<name>".
+urlpatterns = []
