@@ -16,7 +16,16 @@ INVITATION_VALID_FOR = timedelta(days=14)
 
 # Paths under /groups/ that are not groups: no group may take these slugs.
 RESERVED_SLUGS = frozenset(
-    {"new", "directory", "library", "invitations", "invite", "resources", "crisis", "manage"}
+    {
+        "new",
+        "directory",
+        "library",
+        "invitations",
+        "invite",
+        "resources",
+        "crisis",
+        "manage",
+    }
 )
 
 
@@ -103,7 +112,9 @@ class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=10, choices=Role, default=Role.MEMBER)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     requested_at = models.DateTimeField(default=timezone.now)
@@ -113,10 +124,14 @@ class Membership(models.Model):
     willing_to_mentor = models.BooleanField(default=False)
     request_message = models.TextField(blank=True, max_length=1000)
     decision_message = models.TextField(
-        blank=True, max_length=1000, help_text="The lead's message on approving or declining."
+        blank=True,
+        max_length=1000,
+        help_text="The lead's message on approving or declining.",
     )
     removal_reason = models.TextField(
-        blank=True, max_length=1000, help_text="Why a lead removed them; seen by leads only."
+        blank=True,
+        max_length=1000,
+        help_text="Why a lead removed them; seen by leads only.",
     )
 
     class Meta:
@@ -141,7 +156,9 @@ class Membership(models.Model):
 class Invitation(models.Model):
     """A single-use link into an invite-only (or any) group."""
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="invitations"
+    )
     token = models.CharField(max_length=64, unique=True, editable=False)
     note = models.CharField(
         max_length=120, blank=True, help_text="For leads: whom the link is for."
@@ -268,7 +285,9 @@ class Acknowledgement(models.Model):
     record that the norm was agreed."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="acknowledgements"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="acknowledgements",
     )
     version = models.ForeignKey(
         GuidelineVersion, on_delete=models.PROTECT, related_name="acknowledgements"

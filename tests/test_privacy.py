@@ -101,16 +101,20 @@ def test_coordinator_revoke_refuses_get(client, roles):
     assert client.get(url).status_code == 405
 
 
-def test_left_and_paused_members_lose_access_to_the_group(client, roles):
+def test_only_active_and_paused_members_see_the_group(client, roles):
+    """Paused members see the group (not rostered); pending members see only
+    their request; people who left or were declined see nothing."""
     from groups.models import Membership
 
     membership = Membership.objects.get(user=roles[MEMBER], group=roles.group)
     client.force_login(roles[MEMBER])
-    for status in (
-        Membership.Status.PAUSED,
-        Membership.Status.LEFT,
-        Membership.Status.PENDING,
-    ):
+    expected = {
+        Membership.Status.PAUSED: 200,
+        Membership.Status.PENDING: 404,
+        Membership.Status.LEFT: 404,
+        Membership.Status.DECLINED: 404,
+    }
+    for status, code in expected.items():
         membership.status = status
         membership.save()
-        assert client.get(roles.group.get_absolute_url()).status_code == 404, status
+        assert client.get(roles.group.get_absolute_url()).status_code == code, status

@@ -10,7 +10,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,177 +18,526 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CrisisResource',
+            name="CrisisResource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=members.models.language_choices, max_length=10)),
-                ('name', models.CharField(max_length=120)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('text_line', models.CharField(blank=True, help_text='e.g. "Text SHOUT to 85258"', max_length=120)),
-                ('url', models.URLField(blank=True, max_length=500)),
-                ('hours', models.CharField(blank=True, help_text='e.g. "24 hours"', max_length=120)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=members.models.language_choices, max_length=10
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                (
+                    "text_line",
+                    models.CharField(
+                        blank=True,
+                        help_text='e.g. "Text SHOUT to 85258"',
+                        max_length=120,
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=500)),
+                (
+                    "hours",
+                    models.CharField(
+                        blank=True, help_text='e.g. "24 hours"', max_length=120
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['language', 'position', 'name'],
+                "ordering": ["language", "position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='DefaultGuidelineItem',
+            name="DefaultGuidelineItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=120)),
-                ('explanation', models.TextField(max_length=1000)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=120)),
+                ("explanation", models.TextField(max_length=1000)),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Group',
+            name="Group",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(help_text="The group's part of its web address: lower-case letters, numbers and hyphens.", max_length=80, unique=True)),
-                ('description', models.TextField(blank=True, max_length=5000)),
-                ('focus', models.CharField(blank=True, help_text='What the group is about, e.g. anxiety, bereavement, young adults.', max_length=80)),
-                ('meeting_place', models.CharField(blank=True, help_text='Where the group meets in person.', max_length=200)),
-                ('online_link', models.URLField(blank=True, help_text='Video-call link for online meetings.', max_length=500)),
-                ('time_zone', models.CharField(choices=members.models.time_zone_choices, default='Europe/London', max_length=64)),
-                ('capacity', models.PositiveSmallIntegerField(default=12, help_text='Most active members at once; requests queue beyond it.')),
-                ('join_policy', models.CharField(choices=[('open', 'Open: anyone signed in can ask to join'), ('invite_only', 'Invite only: by invitation link')], default='open', max_length=20)),
-                ('languages', models.JSONField(blank=True, default=list, help_text='Language codes the group meets in.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The group's part of its web address: lower-case letters, numbers and hyphens.",
+                        max_length=80,
+                        unique=True,
+                    ),
+                ),
+                ("description", models.TextField(blank=True, max_length=5000)),
+                (
+                    "focus",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the group is about, e.g. anxiety, bereavement, young adults.",
+                        max_length=80,
+                    ),
+                ),
+                (
+                    "meeting_place",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the group meets in person.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "online_link",
+                    models.URLField(
+                        blank=True,
+                        help_text="Video-call link for online meetings.",
+                        max_length=500,
+                    ),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(
+                        choices=members.models.time_zone_choices,
+                        default="Europe/London",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveSmallIntegerField(
+                        default=12,
+                        help_text="Most active members at once; requests queue beyond it.",
+                    ),
+                ),
+                (
+                    "join_policy",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open: anyone signed in can ask to join"),
+                            ("invite_only", "Invite only: by invitation link"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "languages",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Language codes the group meets in.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='group_capacity_at_least_one')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("capacity__gte", 1)),
+                        name="group_capacity_at_least_one",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='GuidelineDraftItem',
+            name="GuidelineDraftItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=120)),
-                ('explanation', models.TextField(max_length=1000)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guideline_draft_items', to='groups.group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=120)),
+                ("explanation", models.TextField(max_length=1000)),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guideline_draft_items",
+                        to="groups.group",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='GuidelineVersion',
+            name="GuidelineVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('items', models.JSONField(help_text="[{'title': ..., 'explanation': ...}, ...]")),
-                ('change_note', models.CharField(max_length=500)),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guideline_versions', to='groups.group')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                (
+                    "items",
+                    models.JSONField(
+                        help_text="[{'title': ..., 'explanation': ...}, ...]"
+                    ),
+                ),
+                ("change_note", models.CharField(max_length=500)),
+                (
+                    "published_at",
+                    models.DateTimeField(default=django.utils.timezone.now),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="guideline_versions",
+                        to="groups.group",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['group', '-number'],
-                'get_latest_by': 'number',
+                "ordering": ["group", "-number"],
+                "get_latest_by": "number",
             },
         ),
         migrations.CreateModel(
-            name='Acknowledgement',
+            name="Acknowledgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('acknowledged_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acknowledgements', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acknowledgements', to='groups.guidelineversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "acknowledged_at",
+                    models.DateTimeField(default=django.utils.timezone.now),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="acknowledgements",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="acknowledgements",
+                        to="groups.guidelineversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-acknowledged_at'],
+                "ordering": ["-acknowledged_at"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(editable=False, max_length=64, unique=True)),
-                ('note', models.CharField(blank=True, help_text='For leads: whom the link is for.', max_length=120)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='groups.group')),
-                ('used_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("token", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True,
+                        help_text="For leads: whom the link is for.",
+                        max_length=120,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="groups.group",
+                    ),
+                ),
+                (
+                    "used_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('member', 'Member'), ('lead', 'Lead')], default='member', max_length=10)),
-                ('status', models.CharField(choices=[('pending', 'Asked to join'), ('active', 'Active'), ('paused', 'Paused'), ('left', 'Left'), ('declined', 'Request declined')], default='pending', max_length=10)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('joined_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('takes_part_in_rota', models.BooleanField(default=False)),
-                ('willing_to_mentor', models.BooleanField(default=False)),
-                ('request_message', models.TextField(blank=True, max_length=1000)),
-                ('decision_message', models.TextField(blank=True, help_text="The lead's message on approving or declining.", max_length=1000)),
-                ('removal_reason', models.TextField(blank=True, help_text='Why a lead removed them; seen by leads only.', max_length=1000)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='groups.group')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("member", "Member"), ("lead", "Lead")],
+                        default="member",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Asked to join"),
+                            ("active", "Active"),
+                            ("paused", "Paused"),
+                            ("left", "Left"),
+                            ("declined", "Request declined"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(default=django.utils.timezone.now),
+                ),
+                ("joined_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now),
+                ),
+                ("takes_part_in_rota", models.BooleanField(default=False)),
+                ("willing_to_mentor", models.BooleanField(default=False)),
+                ("request_message", models.TextField(blank=True, max_length=1000)),
+                (
+                    "decision_message",
+                    models.TextField(
+                        blank=True,
+                        help_text="The lead's message on approving or declining.",
+                        max_length=1000,
+                    ),
+                ),
+                (
+                    "removal_reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why a lead removed them; seen by leads only.",
+                        max_length=1000,
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="groups.group",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Resource',
+            name="Resource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, max_length=2000)),
-                ('kind', models.CharField(choices=[('article', 'Article'), ('video', 'Video'), ('workshop', 'Workshop material'), ('helpline', 'Helpline'), ('local_service', 'Local service')], max_length=20)),
-                ('url', models.URLField(blank=True, max_length=500)),
-                ('file', models.FileField(blank=True, storage=groups.storage.PrivateStorage(), upload_to=groups.models.resource_upload_to)),
-                ('file_name', models.CharField(blank=True, max_length=200)),
-                ('content_type', models.CharField(blank=True, max_length=100)),
-                ('size', models.PositiveIntegerField(blank=True, null=True)),
-                ('tags', models.JSONField(blank=True, default=list)),
-                ('status', models.CharField(choices=[('suggested', 'Suggested'), ('published', 'Published')], default='suggested', max_length=12)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('group', models.ForeignKey(blank=True, help_text='Empty for the organisation-wide library.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='resources', to='groups.group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True, max_length=2000)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("article", "Article"),
+                            ("video", "Video"),
+                            ("workshop", "Workshop material"),
+                            ("helpline", "Helpline"),
+                            ("local_service", "Local service"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=500)),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        storage=groups.storage.PrivateStorage(),
+                        upload_to=groups.models.resource_upload_to,
+                    ),
+                ),
+                ("file_name", models.CharField(blank=True, max_length=200)),
+                ("content_type", models.CharField(blank=True, max_length=100)),
+                ("size", models.PositiveIntegerField(blank=True, null=True)),
+                ("tags", models.JSONField(blank=True, default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("suggested", "Suggested"),
+                            ("published", "Published"),
+                        ],
+                        default="suggested",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for the organisation-wide library.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="resources",
+                        to="groups.group",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-created_at'],
+                "ordering": ["-published_at", "-created_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='guidelineversion',
-            constraint=models.UniqueConstraint(fields=('group', 'number'), name='guideline_version_unique_number'),
+            model_name="guidelineversion",
+            constraint=models.UniqueConstraint(
+                fields=("group", "number"), name="guideline_version_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='acknowledgement',
-            constraint=models.UniqueConstraint(fields=('user', 'version'), name='acknowledgement_once_per_version'),
+            model_name="acknowledgement",
+            constraint=models.UniqueConstraint(
+                fields=("user", "version"), name="acknowledgement_once_per_version"
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['user', 'status'], name='groups_memb_user_id_9d0544_idx'),
+            model_name="membership",
+            index=models.Index(
+                fields=["user", "status"], name="groups_memb_user_id_9d0544_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['group', 'status'], name='groups_memb_group_i_016499_idx'),
+            model_name="membership",
+            index=models.Index(
+                fields=["group", "status"], name="groups_memb_group_i_016499_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'group'), name='membership_unique_user_group'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "group"), name="membership_unique_user_group"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='resource',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('url', ''), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='resource_has_link_or_file'),
+            model_name="resource",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("url", ""), _negated=True),
+                    models.Q(("file", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="resource_has_link_or_file",
+            ),
         ),
     ]

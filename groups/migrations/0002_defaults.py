@@ -47,10 +47,34 @@ GUIDELINES = [
 ]
 
 CRISIS_LINES = [
-    ("Samaritans (UK and Ireland)", "116 123", "", "https://www.samaritans.org", "24 hours, free"),
-    ("Shout (UK)", "", "Text SHOUT to 85258", "https://giveusashout.org", "24 hours, free"),
-    ("988 Suicide & Crisis Lifeline (US)", "988", "Text 988", "https://988lifeline.org", "24 hours"),
-    ("Find a helpline (any country)", "", "", "https://findahelpline.com", "Directory of free helplines"),
+    (
+        "Samaritans (UK and Ireland)",
+        "116 123",
+        "",
+        "https://www.samaritans.org",
+        "24 hours, free",
+    ),
+    (
+        "Shout (UK)",
+        "",
+        "Text SHOUT to 85258",
+        "https://giveusashout.org",
+        "24 hours, free",
+    ),
+    (
+        "988 Suicide & Crisis Lifeline (US)",
+        "988",
+        "Text 988",
+        "https://988lifeline.org",
+        "24 hours",
+    ),
+    (
+        "Find a helpline (any country)",
+        "",
+        "",
+        "https://findahelpline.com",
+        "Directory of free helplines",
+    ),
 ]
 
 
@@ -65,8 +89,13 @@ def create(apps, schema_editor):
     if not CrisisResource.objects.filter(language="en").exists():
         CrisisResource.objects.bulk_create(
             CrisisResource(
-                language="en", position=i, name=name, phone=phone,
-                text_line=text, url=url, hours=hours,
+                language="en",
+                position=i,
+                name=name,
+                phone=phone,
+                text_line=text,
+                url=url,
+                hours=hours,
             )
             for i, (name, phone, text, url, hours) in enumerate(CRISIS_LINES, start=1)
         )

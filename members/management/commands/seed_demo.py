@@ -3,14 +3,24 @@
 Idempotent: running it twice leaves the same demo. Refused when DEBUG is off,
 because it creates accounts with a published password."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
-from groups.models import Group, Membership
+from groups import services as group_services
+from groups.models import (
+    Acknowledgement,
+    Group,
+    GuidelineDraftItem,
+    Invitation,
+    Membership,
+)
 from members.models import User
 
 DEMO_PASSWORD = "peer-support-demo"  # noqa: S105 - published demo password
@@ -18,32 +28,55 @@ DEMO_PASSWORD = "peer-support-demo"  # noqa: S105 - published demo password
 # `python manage.py demo_totp` prints the current code.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPCIRCLEDEMO234567"  # noqa: S105
 
-DEMO_GROUPS = [
-    (
-        "thursday-anxiety-circle",
-        "Thursday Anxiety Circle",
-        "A sharing circle for people living with anxiety. We meet weekly, "
-        "take turns facilitating and keep what is shared in the room.",
-    ),
-    (
-        "after-loss",
-        "After Loss",
-        "Peer support for people living with bereavement, every other Tuesday.",
-    ),
-    (
-        "young-adults-mood",
-        "Young Adults: Mood",
-        "For people aged 18-25 living with low mood or depression.",
-    ),
-]
+Role, Status = Membership.Role, Membership.Status
 
-DEMO_MEMBERS = [
+DEMO_GROUPS = {
+    "thursday-anxiety-circle": {
+        "name": "Thursday Anxiety Circle",
+        "description": "A sharing circle for people living with anxiety. We meet "
+        "weekly, take turns facilitating and keep what is shared in the room.",
+        "focus": "anxiety",
+        "meeting_place": "Community Centre, Room 2, 14 Mill Lane",
+        "capacity": 12,
+        "languages": ["en"],
+    },
+    "after-loss": {
+        "name": "After Loss",
+        "description": "Peer support for people living with bereavement, every "
+        "other Tuesday. Small on purpose: it is full, and requests wait in a queue.",
+        "focus": "bereavement",
+        "online_link": "https://meet.example.org/after-loss",
+        "capacity": 4,
+        "languages": ["en", "nl"],
+    },
+    "young-adults-mood": {
+        "name": "Young Adults: Mood",
+        "description": "For people aged 18 to 25 living with low mood or depression. "
+        "By invitation from our partner services.",
+        "focus": "young adults",
+        "join_policy": Group.JoinPolicy.INVITE_ONLY,
+        "capacity": 10,
+        "languages": ["en"],
+    },
+    "wednesday-carers": {
+        "name": "Wednesday Carers",
+        "description": "Support for unpaid carers. The group closed in spring; its "
+        "history is kept.",
+        "focus": "carers",
+        "capacity": 10,
+    },
+}
+
+PEOPLE = [
+    # email, display name, pronouns
     ("alex@demo.example", "Alex", "they/them"),
     ("sam@demo.example", "Sam", "she/her"),
     ("jordan@demo.example", "Jordan", ""),
     ("robin@demo.example", "Robin", "he/him"),
     ("kai@demo.example", "Kai", ""),
     ("noor@demo.example", "Noor", "she/her"),
+    ("lee@demo.example", "Lee", ""),
+    ("ash@demo.example", "Ash", "they/them"),
 ]
 
 
@@ -61,12 +94,26 @@ def _user(email, display_name, pronouns="", **flags):
     return user
 
 
-def _member(user, group, role=Membership.Role.MEMBER, **extra):
-    Membership.objects.get_or_create(
-        user=user,
-        group=group,
-        defaults={"role": role, "status": Membership.Status.ACTIVE, **extra},
+def _member(user, group, role=Role.MEMBER, status=Status.ACTIVE, **extra):
+    membership, _ = Membership.objects.get_or_create(
+        user=user, group=group, defaults={"role": role, "status": status, **extra}
     )
+    return membership
+
+
+def _agree(user, group, number=None):
+    versions = group.guideline_versions.order_by("-number")
+    version = versions.get(number=number) if number else versions.first()
+    Acknowledgement.objects.get_or_create(user=user, version=version)
+
+
+def _group(slug, coordinator):
+    existing = Group.objects.filter(slug=slug).first()
+    if existing:
+        return existing, False
+    return group_services.group_create(
+        acting_user=coordinator, slug=slug, **DEMO_GROUPS[slug]
+    ), True
 
 
 class Command(BaseCommand):
@@ -107,26 +154,104 @@ class Command(BaseCommand):
             RecoveryCodes.activate(coordinator)
         facilitator = _user("facilitator@demo.example", "Frankie", "she/her")
         member = _user("member@demo.example", "Morgan", "he/him")
+        people = {
+            name: _user(email, name, pronouns) for email, name, pronouns in PEOPLE
+        }
 
-        demo_groups = []
-        for slug, name, description in DEMO_GROUPS:
-            group, _ = Group.objects.get_or_create(
-                slug=slug, defaults={"name": name, "description": description}
+        self._anxiety_circle(coordinator, facilitator, member, people)
+        self._after_loss(coordinator, facilitator, people)
+        self._young_adults(coordinator, people)
+        self._carers(coordinator, people)
+        self._bench(coordinator, groups, members)
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo data ready. Logins (password "
+                f"{DEMO_PASSWORD!r}): coordinator@demo.example, "
+                "facilitator@demo.example, member@demo.example. The coordinator "
+                "has two-factor on: `python manage.py demo_totp` prints the code."
             )
-            demo_groups.append(group)
-        anxiety, loss, young = demo_groups
-        _member(facilitator, anxiety, Membership.Role.LEAD, takes_part_in_rota=True)
-        _member(facilitator, loss, Membership.Role.MEMBER, willing_to_mentor=True)
-        _member(member, anxiety, takes_part_in_rota=True)
-        for index, (email, name, pronouns) in enumerate(DEMO_MEMBERS):
-            user = _user(email, name, pronouns)
-            _member(user, anxiety if index % 2 == 0 else loss)
-        _member(_user("robin@demo.example", "Robin"), young, Membership.Role.LEAD)
+        )
 
+    def _anxiety_circle(self, coordinator, facilitator, member, people):
+        group, created = _group("thursday-anxiety-circle", coordinator)
+        _member(facilitator, group, Role.LEAD, takes_part_in_rota=True)
+        _member(member, group, takes_part_in_rota=True)
+        for name in ("Alex", "Jordan", "Lee"):
+            _member(people[name], group, takes_part_in_rota=name != "Lee")
+        for person in (facilitator, member, people["Alex"], people["Jordan"]):
+            _agree(person, group, number=1)
+        if created:
+            # Version 2, so members are asked again and see what changed.
+            GuidelineDraftItem.objects.create(
+                group=group,
+                position=9,
+                title="Cameras are optional online",
+                explanation="On video calls, keep your camera off if you prefer; "
+                "say hello in the chat instead.",
+            )
+            group_services.guideline_publish(
+                group=group,
+                change_note="New guideline for online meetings: cameras are optional.",
+                acting_user=facilitator,
+            )
+        _agree(people["Alex"], group)  # Alex agreed again; Morgan and Jordan not yet.
+        if not Membership.objects.filter(user=people["Sam"], group=group).exists():
+            group_services.membership_request(
+                user=people["Sam"],
+                group=group,
+                message="A friend told me about the group. I'd like to listen first.",
+            )
+
+    def _after_loss(self, coordinator, facilitator, people):
+        group, _ = _group("after-loss", coordinator)
+        _member(people["Noor"], group, Role.LEAD)
+        _member(facilitator, group, willing_to_mentor=True)
+        for name in ("Ash", "Robin"):
+            _member(people[name], group)
+        for person in (people["Noor"], facilitator, people["Ash"], people["Robin"]):
+            _agree(person, group)
+        # Full (4 of 4): this request waits in the queue.
+        if not Membership.objects.filter(user=people["Kai"], group=group).exists():
+            group_services.membership_request(user=people["Kai"], group=group)
+
+    def _young_adults(self, coordinator, people):
+        group, created = _group("young-adults-mood", coordinator)
+        lead = _member(people["Robin"], group, Role.LEAD).user
+        _member(people["Kai"], group)
+        _agree(lead, group)
+        if created:
+            now = timezone.now()
+            group_services.invitation_create(
+                group=group,
+                acting_user=lead,
+                note="For the referral from the GP practice",
+            )
+            used = group_services.invitation_create(
+                group=group, acting_user=lead, note="For Lee"
+            )
+            group_services.invitation_accept(invitation=used, user=people["Lee"])
+            Invitation.objects.create(
+                group=group,
+                note="Old link, never used",
+                created_by=lead,
+                created_at=now - timedelta(days=30),
+                expires_at=now - timedelta(days=16),
+            )
+
+    def _carers(self, coordinator, people):
+        group, created = _group("wednesday-carers", coordinator)
+        _member(people["Jordan"], group, Role.LEAD)
+        _member(people["Sam"], group)
+        _agree(people["Jordan"], group)
+        if created:
+            group_services.group_archive(group=group, acting_user=coordinator)
+
+    def _bench(self, coordinator, groups, members):
+        """Large groups for benchmarks: active members who all agreed."""
         for g in range(groups):
-            group, _ = Group.objects.get_or_create(
-                slug=f"bench-group-{g}", defaults={"name": f"Bench group {g}"}
-            )
+            group, _ = _group_bench(g, coordinator)
+            version = group.guideline_versions.order_by("-number").first()
             existing = set(group.memberships.values_list("user__email", flat=True))
             new_users = [
                 User(
@@ -138,21 +263,26 @@ class Command(BaseCommand):
             for user in new_users:
                 user.set_unusable_password()
             created = User.objects.bulk_create(new_users)
+            lead_exists = group.memberships.filter(role=Role.LEAD).exists()
             Membership.objects.bulk_create(
                 Membership(
                     user=user,
                     group=group,
-                    status=Membership.Status.ACTIVE,
-                    role=Membership.Role.LEAD if i == 0 else Membership.Role.MEMBER,
+                    status=Status.ACTIVE,
+                    role=Role.LEAD if i == 0 and not lead_exists else Role.MEMBER,
                 )
                 for i, user in enumerate(created)
             )
-
-        self.stdout.write(
-            self.style.SUCCESS(
-                "Demo data ready. Logins (password "
-                f"{DEMO_PASSWORD!r}): coordinator@demo.example, "
-                "facilitator@demo.example, member@demo.example. The coordinator "
-                "has two-factor on: `python manage.py demo_totp` prints the code."
+            Acknowledgement.objects.bulk_create(
+                Acknowledgement(user=user, version=version) for user in created
             )
-        )
+
+
+def _group_bench(g, coordinator):
+    slug = f"bench-group-{g}"
+    existing = Group.objects.filter(slug=slug).first()
+    if existing:
+        return existing, False
+    return group_services.group_create(
+        acting_user=coordinator, slug=slug, name=f"Bench group {g}", capacity=10_000
+    ), True
