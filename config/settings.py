@@ -211,8 +211,12 @@ STORAGES = {
 
 # Uploaded files (resource library) live outside the web root and are served
 # only through permission-checked views.
-PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
-RESOURCE_MAX_UPLOAD_BYTES = env.int("RESOURCE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+PRIVATE_MEDIA_ROOT = Path(
+    env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+)
+RESOURCE_MAX_UPLOAD_BYTES = env.int(
+    "RESOURCE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024
+)
 
 # --- E-mail -------------------------------------------------------------------
 EMAIL_FILE_PATH = VAR_DIR / "mail"
