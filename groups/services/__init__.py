@@ -4,6 +4,7 @@ Split by topic; import from here: ``from groups import services``."""
 
 from .groups import group_archive, group_create, group_unarchive, group_update
 from .guidelines import (
+    default_guidelines_ensure,
     default_guidelines_save,
     guideline_acknowledge,
     guideline_draft_save,
@@ -25,6 +26,7 @@ from .membership import (
 )
 
 __all__ = [
+    "default_guidelines_ensure",
     "default_guidelines_save",
     "group_archive",
     "group_create",

@@ -102,3 +102,15 @@ def default_guidelines_save(*, items: list[dict], acting_user: User) -> None:
         DefaultGuidelineItem(position=i, **item)
         for i, item in enumerate(cleaned, start=1)
     )
+
+
+def default_guidelines_ensure() -> None:
+    """Restore the shipped default guidelines if there are none at all (a new
+    or emptied database); never touches a set coordinators have edited."""
+    from ..defaults import GUIDELINES
+
+    if not DefaultGuidelineItem.objects.exists():
+        DefaultGuidelineItem.objects.bulk_create(
+            DefaultGuidelineItem(position=i, title=title, explanation=text)
+            for i, (title, text) in enumerate(GUIDELINES, start=1)
+        )

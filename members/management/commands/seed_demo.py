@@ -152,6 +152,7 @@ class Command(BaseCommand):
 
             TOTP.activate(coordinator, DEMO_TOTP_SECRET)
             RecoveryCodes.activate(coordinator)
+        group_services.default_guidelines_ensure()
         facilitator = _user("facilitator@demo.example", "Frankie", "she/her")
         member = _user("member@demo.example", "Morgan", "he/him")
         people = {
