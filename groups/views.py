@@ -434,15 +434,18 @@ def guidelines_edit(request, slug):
     formset = GuidelineFormSet(_posted(request), initial=initial, prefix="items")
     publish_form = PublishForm(_posted(request))
     if request.method == "POST" and formset.is_valid() and publish_form.is_valid():
+        items = formset_items(formset)
         try:
-            services.guideline_draft_save(
-                group=group, items=formset_items(formset), acting_user=request.user
-            )
             if "publish" in request.POST:
                 version = services.guideline_publish(
                     group=group,
+                    items=items,
                     change_note=publish_form.cleaned_data["change_note"],
                     acting_user=request.user,
+                )
+            else:
+                services.guideline_draft_save(
+                    group=group, items=items, acting_user=request.user
                 )
         except ValidationError as error:
             _to_form(publish_form, error)

@@ -1,17 +1,28 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from groups import selectors as group_selectors
 from groups.models import Membership
+from groups.resources import selectors as crisis_selectors
 
 from . import permissions, selectors, services
-from .forms import CoordinatorGrantForm, HelpPageForm, ProfileForm
-from .models import User
+from .forms import (
+    AccountDeleteForm,
+    ConsentForm,
+    CoordinatorGrantForm,
+    DataExportForm,
+    HelpPageForm,
+    ProfileForm,
+)
+from .models import ConsentKind, User
 
 
 def home(request):
@@ -39,6 +50,7 @@ def help_page(request):
         "members/help_page.html",
         {
             "page": selectors.help_page_for_language(),
+            "crisis_lines": crisis_selectors.crisis_resources_for_language(),
             "can_edit": permissions.can_edit_help_page(request.user),
         },
     )
@@ -73,6 +85,7 @@ def help_page_edit(request, language):
 
 
 @login_required
+@never_cache
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -104,6 +117,96 @@ def coordinator_list(request):
         "members/coordinator_list.html",
         {"form": form, "coordinators": selectors.coordinators_list()},
     )
+
+
+@login_required
+@never_cache
+def consent_list(request):
+    """Each consent's current text, with the person's answer and a way to
+    change it. A yes to an earlier version is shown and asked again."""
+    if request.method == "POST":
+        form = ConsentForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, form.error_text())
+        else:
+            kind = form.cleaned_data["kind"]
+            label = ConsentKind(kind).label
+            try:
+                if form.cleaned_data["action"] == ConsentForm.GRANT:
+                    services.consent_grant(
+                        user=request.user,
+                        kind=kind,
+                        version=form.cleaned_data["version"],
+                    )
+                    done = f"Thank you: you agreed to “{label}”."
+                else:
+                    services.consent_withdraw(user=request.user, kind=kind)
+                    done = f"You withdrew your agreement to “{label}”."
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, done)
+                return redirect("members:consents")
+    statuses = selectors.consents_for_user(user=request.user)
+    return render(
+        request,
+        "members/consent_list.html",
+        {
+            "consents": [
+                (status, ConsentForm.for_status(status)) for status in statuses
+            ],
+        },
+    )
+
+
+@login_required
+@never_cache
+def data_export(request):
+    """Explain the download; a POST answers with the JSON file."""
+    form = DataExportForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        response = JsonResponse(
+            selectors.user_data_export(user=request.user),
+            json_dumps_params={"indent": 2, "ensure_ascii": False},
+        )
+        filename = f"circle-data-{timezone.localdate():%Y-%m-%d}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return render(request, "members/user_export.html", {"form": form})
+
+
+@login_required
+@never_cache
+def account_delete(request):
+    """Explain what erasure removes and keeps; erase after the password and a
+    typed confirmation, then sign the person out."""
+    blockers = selectors.user_erase_blockers(user=request.user)
+    form = AccountDeleteForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        request=request,
+    )
+    if form.is_bound and blockers:
+        messages.error(request, "Your account has not been deleted.")
+    elif form.is_bound and form.is_valid():
+        try:
+            services.user_erase(user=request.user)
+        except ValidationError as error:
+            blockers = error.messages
+            messages.error(request, "Your account has not been deleted.")
+        else:
+            logout(request)
+            return redirect("members:account_deleted")
+    return render(
+        request,
+        "members/user_delete.html",
+        {"form": form, "blockers": blockers},
+    )
+
+
+def account_deleted(request):
+    """The goodbye page after erasure. Open to anyone: it shows nothing personal."""
+    return render(request, "members/user_deleted.html")
 
 
 @require_POST

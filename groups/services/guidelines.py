@@ -42,12 +42,21 @@ def guideline_draft_save(*, group: Group, items: list[dict], acting_user: User) 
 
 @transaction.atomic
 def guideline_publish(
-    *, group: Group, change_note: str, acting_user: User, acknowledge: bool = True
+    *,
+    group: Group,
+    change_note: str,
+    acting_user: User,
+    items: list[dict] | None = None,
+    acknowledge: bool = True,
 ) -> GuidelineVersion:
-    """Publish the draft as the next version. Every member is then asked to
-    agree again; the lead who publishes it agrees by publishing."""
+    """Publish the draft (replaced by ``items`` when given) as the next
+    version. All or nothing: a refused publish leaves the draft as it was.
+    Every member is then asked to agree again; the lead who publishes agrees
+    by publishing."""
     ensure_not_archived(group)
     group = lock_group(group)
+    if items is not None:
+        guideline_draft_save(group=group, items=items, acting_user=acting_user)
     items = [
         {"title": item.title, "explanation": item.explanation}
         for item in group.guideline_draft_items.all()

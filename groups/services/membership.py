@@ -21,8 +21,9 @@ def _full_message(group: Group) -> str:
 
 
 def _lock_membership(membership: Membership) -> Membership:
+    # Only the membership row: places are guarded by lock_group(), explicitly.
     return (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .select_related("group", "user")
         .get(pk=membership.pk)
     )

@@ -4,7 +4,9 @@ Every page a test lands on is checked with axe-core (zero violations) and for
 browser console errors, which include Content-Security-Policy violations: the
 policy allows no inline script or style. Use ``visit_and_check`` (or
 ``click_and_check`` for a click that loads a new page) after each navigation;
-a test that navigates without checking the page it reached fails.
+a test that navigates without checking the page it reached fails. For a
+second person, ``new_page()`` opens a page in a context of its own, watched and
+checked the same way.
 """
 
 import os
@@ -229,20 +231,34 @@ def axe():
 
 
 @pytest.fixture
-def page(request, browser, live_server):
-    """A fresh browser context and page for each test, with its base URL set
-    to the live server."""
-    context = browser.new_context(
-        base_url=live_server.url, locale="en-GB", timezone_id="Europe/London"
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    state = _watch(page)
-    yield page
-    unchecked = state.unchecked_url
-    context.close()
+def new_page(request, browser, live_server):
+    """Opens another page, each in a fresh browser context of its own (so a
+    second person, with their own cookies), with its base URL set to the live
+    server. Every page is watched like ``page`` and must be checked too."""
+    opened = []
+
+    def open_page():
+        context = browser.new_context(
+            base_url=live_server.url, locale="en-GB", timezone_id="Europe/London"
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        opened.append((context, _watch(page)))
+        return page
+
+    yield open_page
+    unchecked = [state.unchecked_url for _, state in opened if state.unchecked_url]
+    for context, _ in opened:
+        context.close()
     if unchecked and not request.node.stash.get(_CALL_FAILED, True):
         pytest.fail(
-            f"the test reached {unchecked} without visit_and_check(): "
+            f"the test reached {', '.join(unchecked)} without visit_and_check(): "
             "check every page the browser shows"
         )
+
+
+@pytest.fixture
+def page(new_page):
+    """A fresh browser context and page for each test, with its base URL set
+    to the live server. For a second person, call ``new_page()``."""
+    return new_page()

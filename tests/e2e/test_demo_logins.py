@@ -58,8 +58,18 @@ def test_demo_member(page, axe, demo):
 
     click_and_check(page, axe, my_groups.get_by_role("link", name=ANXIETY_CIRCLE))
     assert heading(page, ANXIETY_CIRCLE, level=1).is_visible()
-    assert page.get_by_text("You are a member of this group.").is_visible()
-    assert page.get_by_role("region", name="Members").get_by_text("Frankie").count()
+    # The demo lead published version 2: Morgan is asked to agree again, with
+    # the change note, and sees the members only after agreeing.
+    assert heading(page, "The guidelines have changed", level=2).is_visible()
+    assert page.get_by_text("cameras are optional").first.is_visible()
+    assert not heading(page, "Members", level=2).count()
+    click_and_check(
+        page,
+        axe,
+        page.get_by_role("button", name="I agree to version 2 of the guidelines"),
+    )
+    members = page.get_by_role("region", name="Members", exact=True)
+    assert members.get_by_text("Frankie").count()
 
     open_own_pages(page, axe, "Morgan")
 
@@ -80,7 +90,12 @@ def test_demo_facilitator(page, axe, demo):
 
     click_and_check(page, axe, facilitating.get_by_role("link", name=ANXIETY_CIRCLE))
     assert heading(page, ANXIETY_CIRCLE, level=1).is_visible()
-    assert page.get_by_text("You are a lead of this group.").is_visible()
+    tabs = page.get_by_role("navigation", name=ANXIETY_CIRCLE)
+    click_and_check(page, axe, tabs.get_by_role("link", name="Manage members"))
+    # Sam's request waits in the queue with their message.
+    assert page.get_by_text("I'd like to listen first").is_visible()
+    click_and_check(page, axe, tabs.get_by_role("link", name="Who agreed"))
+    assert page.get_by_role("cell", name="Not yet").count() >= 2
 
     open_own_pages(page, axe, "Frankie")
 

@@ -276,6 +276,8 @@ class TestBadInput:
         assert response.status_code == 200
         assert "The guidelines are empty" in response.content.decode()
         assert GuidelineVersion.objects.filter(group=roles.group).count() == 1
+        # The refused publish did not wipe the lead's draft either.
+        assert roles.group.guideline_draft_items.count() == 1
 
     def test_publishing_without_a_note_keeps_the_edits(self, client, roles, published):
         client.force_login(roles[LEAD])

@@ -3,7 +3,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 
-from members.models import User
+from members.models import Consent, ConsentKind, ConsentText, User
 
 PASSWORD = "a-long-test-password-17"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -43,3 +43,18 @@ def has_totp(user) -> bool:
     return Authenticator.objects.filter(
         user=user, type=Authenticator.Type.TOTP
     ).exists()
+
+
+def consent_text(kind: str = ConsentKind.NEWSLETTER, version: int = 1) -> ConsentText:
+    """A published consent text (version 1 of each kind comes from a migration)."""
+    return ConsentText.objects.get(kind=kind, version=version)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """A yes, in force, to version 1 of the newsletter consent."""
+
+    class Meta:
+        model = Consent
+
+    user = factory.SubFactory(UserFactory)
+    text = factory.LazyFunction(consent_text)

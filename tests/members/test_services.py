@@ -64,6 +64,8 @@ def test_profile_update_validates_before_saving():
             pronouns="",
             time_zone="Nowhere/Land",
             language="en",
+            email_reminders=True,
+            reminder_hours_before=24,
         )
     user.refresh_from_db()
     assert user.display_name == "Kept"

@@ -16,10 +16,12 @@ from allauth.mfa.models import Authenticator
 from groups import services as group_services
 from groups.models import (
     Acknowledgement,
+    CrisisResource,
     Group,
     GuidelineDraftItem,
     Invitation,
     Membership,
+    Resource,
 )
 from members.models import User
 
@@ -29,6 +31,38 @@ DEMO_PASSWORD = "peer-support-demo"  # noqa: S105 - published demo password
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPCIRCLEDEMO234567"  # noqa: S105
 
 Role, Status = Membership.Role, Membership.Status
+
+LIBRARY = [
+    (
+        "Understanding anxiety",
+        Resource.Kind.ARTICLE,
+        "https://www.mind.org.uk/information-support/types-of-mental-health-problems/anxiety-and-panic-attacks/",
+        "anxiety, self-help",
+        "Mind's plain-language guide to anxiety and panic, and what helps.",
+    ),
+    (
+        "Grief and bereavement support",
+        Resource.Kind.HELPLINE,
+        "https://www.cruse.org.uk/",
+        "bereavement",
+        "Cruse Bereavement Support: helpline and local services.",
+    ),
+    (
+        "Breathing exercise for stress",
+        Resource.Kind.VIDEO,
+        "https://www.nhs.uk/mental-health/self-help/guides-tools-and-activities/breathing-exercises-for-stress/",
+        "breathing, stress",
+        "A five-minute exercise from the NHS.",
+    ),
+]
+
+# The smallest well-formed PDF: one empty page (a demo upload).
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 DEMO_GROUPS = {
     "thursday-anxiety-circle": {
@@ -152,7 +186,9 @@ class Command(BaseCommand):
 
             TOTP.activate(coordinator, DEMO_TOTP_SECRET)
             RecoveryCodes.activate(coordinator)
+        # A flushed database (tests) loses what data migrations seeded.
         group_services.default_guidelines_ensure()
+        _ensure_shipped_records()
         facilitator = _user("facilitator@demo.example", "Frankie", "she/her")
         member = _user("member@demo.example", "Morgan", "he/him")
         people = {
@@ -163,6 +199,7 @@ class Command(BaseCommand):
         self._after_loss(coordinator, facilitator, people)
         self._young_adults(coordinator, people)
         self._carers(coordinator, people)
+        self._library(coordinator, facilitator, member, people)
         self._bench(coordinator, groups, members)
 
         self.stdout.write(
@@ -248,6 +285,49 @@ class Command(BaseCommand):
         if created:
             group_services.group_archive(group=group, acting_user=coordinator)
 
+    def _library(self, coordinator, facilitator, member, people):
+        """The resource library: organisation-wide and the Anxiety Circle's,
+        with a member's suggestion waiting for its lead."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from groups.resources import services as resource_services
+
+        anxiety = Group.objects.get(slug="thursday-anxiety-circle")
+        if Resource.objects.exists():
+            return
+        for title, kind, url, tags, description in LIBRARY:
+            resource_services.resource_create(
+                group=None,
+                acting_user=coordinator,
+                title=title,
+                kind=kind,
+                url=url,
+                tags=tags,
+                description=description,
+                publish=True,
+            )
+        resource_services.resource_create(
+            group=anxiety,
+            acting_user=facilitator,
+            title="Grounding: 5-4-3-2-1",
+            kind=Resource.Kind.WORKSHOP,
+            description="The one-page exercise we practised in the workshop.",
+            upload=SimpleUploadedFile(
+                "grounding-5-4-3-2-1.pdf", MINIMAL_PDF, content_type="application/pdf"
+            ),
+            tags="grounding, workshop",
+            publish=True,
+        )
+        resource_services.resource_create(
+            group=anxiety,
+            acting_user=member,
+            title="A podcast episode that helped me with panic",
+            kind=Resource.Kind.VIDEO,
+            url="https://podcasts.example.org/panic-episode",
+            tags="panic",
+            description="Suggested by a member; waiting for a lead to publish it.",
+        )
+
     def _bench(self, coordinator, groups, members):
         """Large groups for benchmarks: active members who all agreed."""
         for g in range(groups):
@@ -287,3 +367,28 @@ def _group_bench(g, coordinator):
     return group_services.group_create(
         acting_user=coordinator, slug=slug, name=f"Bench group {g}", capacity=10_000
     ), True
+
+
+def _ensure_shipped_records():
+    from groups.defaults import CRISIS_LINES
+    from members.defaults import CONSENT_TEXTS
+    from members.models import ConsentText
+
+    if not CrisisResource.objects.exists():
+        CrisisResource.objects.bulk_create(
+            CrisisResource(
+                language="en",
+                position=i,
+                name=name,
+                phone=phone,
+                text_line=text,
+                url=url,
+                hours=hours,
+            )
+            for i, (name, phone, text, url, hours) in enumerate(CRISIS_LINES, start=1)
+        )
+    if not ConsentText.objects.exists():
+        ConsentText.objects.bulk_create(
+            ConsentText(kind=kind, version=1, text=text)
+            for kind, text in CONSENT_TEXTS.items()
+        )
