@@ -77,3 +77,26 @@ CRISIS_LINES = [
         "Directory of free helplines",
     ),
 ]
+
+
+def create_defaults(DefaultGuidelineItem, CrisisResource) -> None:
+    """Create the shipped defaults where there are none. Takes the model
+    classes so migration 0002 can pass its historical models."""
+    if not DefaultGuidelineItem.objects.exists():
+        DefaultGuidelineItem.objects.bulk_create(
+            DefaultGuidelineItem(position=i, title=title, explanation=text)
+            for i, (title, text) in enumerate(GUIDELINES, start=1)
+        )
+    if not CrisisResource.objects.filter(language="en").exists():
+        CrisisResource.objects.bulk_create(
+            CrisisResource(
+                language="en",
+                position=i,
+                name=name,
+                phone=phone,
+                text_line=text,
+                url=url,
+                hours=hours,
+            )
+            for i, (name, phone, text, url, hours) in enumerate(CRISIS_LINES, start=1)
+        )

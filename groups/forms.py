@@ -36,18 +36,7 @@ class GroupForm(forms.ModelForm):
 
     class Meta:
         model = Group
-        fields = [
-            "name",
-            "slug",
-            "description",
-            "focus",
-            "meeting_place",
-            "online_link",
-            "time_zone",
-            "capacity",
-            "join_policy",
-            "languages",
-        ]
+        fields = Group.EDITABLE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):

@@ -70,6 +70,20 @@ class Group(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     archived_at = models.DateTimeField(null=True, blank=True)
 
+    # What coordinators set in the group form (the rest is kept by the app).
+    EDITABLE_FIELDS = (
+        "name",
+        "slug",
+        "description",
+        "focus",
+        "meeting_place",
+        "online_link",
+        "time_zone",
+        "capacity",
+        "join_policy",
+        "languages",
+    )
+
     class Meta:
         ordering = ["name"]
         constraints = [

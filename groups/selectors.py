@@ -7,6 +7,9 @@ from members.models import User
 from .models import Acknowledgement, Group, GuidelineVersion, Invitation, Membership
 from .permissions import SEES_GROUP
 
+# Paused members keep their place: a pause is a break, not a departure.
+PLACE_HOLDING = (Membership.Status.ACTIVE, Membership.Status.PAUSED)
+
 # Role values sort "lead" before "member": order_by("role") lists leads first.
 
 
@@ -36,7 +39,7 @@ def directory_groups(*, user):
         )
         .annotate(
             places_taken=Count(
-                "memberships", filter=Q(memberships__status__in=SEES_GROUP)
+                "memberships", filter=Q(memberships__status__in=PLACE_HOLDING)
             ),
             my_status=Subquery(mine.values("status")[:1]),
         )
@@ -44,10 +47,13 @@ def directory_groups(*, user):
     )
 
 
+def places_taken(group: Group) -> int:
+    return group.memberships.filter(status__in=PLACE_HOLDING).count()
+
+
 def places_left(*, group: Group) -> int:
-    """Places before the group is full (paused members keep theirs)."""
-    taken = group.memberships.filter(status__in=SEES_GROUP).count()
-    return group.capacity - taken
+    """Places before the group is full."""
+    return group.capacity - places_taken(group)
 
 
 def current_version(*, group: Group) -> GuidelineVersion | None:

@@ -31,6 +31,16 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
+def _guideline_formset(request, items):
+    """The guideline editor (a group's draft or the defaults), filled from
+    ``items`` on a GET and from the form on a POST."""
+    initial = [
+        {"title": item.title, "explanation": item.explanation, "ORDER": item.position}
+        for item in items
+    ]
+    return GuidelineFormSet(_posted(request), initial=initial, prefix="items")
+
+
 def _say(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
@@ -427,11 +437,7 @@ def invitation_revoke(request, slug, pk):
 @login_required
 def guidelines_edit(request, slug):
     group, membership = permissions.group_get_for_lead(user=request.user, slug=slug)
-    initial = [
-        {"title": item.title, "explanation": item.explanation, "ORDER": item.position}
-        for item in group.guideline_draft_items.all()
-    ]
-    formset = GuidelineFormSet(_posted(request), initial=initial, prefix="items")
+    formset = _guideline_formset(request, group.guideline_draft_items.all())
     publish_form = PublishForm(_posted(request))
     if request.method == "POST" and formset.is_valid() and publish_form.is_valid():
         items = formset_items(formset)
@@ -560,11 +566,7 @@ def group_archive(request, slug):
 
 @coordinator_required
 def default_guidelines(request):
-    initial = [
-        {"title": item.title, "explanation": item.explanation, "ORDER": item.position}
-        for item in DefaultGuidelineItem.objects.all()
-    ]
-    formset = GuidelineFormSet(_posted(request), initial=initial, prefix="items")
+    formset = _guideline_formset(request, DefaultGuidelineItem.objects.all())
     error = None
     if request.method == "POST" and formset.is_valid():
         try:

@@ -21,3 +21,10 @@ Only your buddy sees it, and only while you are paired. If you say no, you can s
 
 You can change your mind at any time. Your buddy will no longer see your address from then on.""",
 }
+
+
+def create_consent_texts(ConsentText) -> None:
+    """Version 1 of each text, where missing. Takes the model class so
+    migration 0005 can pass its historical model."""
+    for kind, text in CONSENT_TEXTS.items():
+        ConsentText.objects.get_or_create(kind=kind, version=1, defaults={"text": text})

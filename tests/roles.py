@@ -38,6 +38,22 @@ LOGIN = "login"
 TWO_FACTOR = "two_factor"
 
 
+def expect(anonymous, other_group_member, member, lead, coordinator) -> dict:
+    """An expectation for check_roles, in the order of ROLES."""
+    answers = (anonymous, other_group_member, member, lead, coordinator)
+    return dict(zip(ROLES, answers, strict=True))
+
+
+# The answers most URLs give; anything else is spelled out with expect().
+EVERYONE = expect(200, 200, 200, 200, 200)
+SIGNED_IN = expect(LOGIN, 200, 200, 200, 200)
+COORDINATORS_ONLY = expect(LOGIN, 403, 403, 403, 200)
+# A group's own pages: outsiders and coordinators (who see aggregates, not
+# inside groups) get 404, so existence does not leak.
+INSIDE_GROUP = expect(LOGIN, 404, 200, 200, 404)
+LEADS_ONLY = expect(LOGIN, 404, 403, 200, 404)
+
+
 @dataclass
 class RoleUsers:
     group: Group

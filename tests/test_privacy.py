@@ -5,32 +5,18 @@ from django.urls import reverse
 import pytest
 
 from tests.roles import (
-    ANONYMOUS,
     COORDINATOR,
-    LEAD,
+    COORDINATORS_ONLY,
+    EVERYONE,
+    INSIDE_GROUP,
     LOGIN,
     MEMBER,
-    OTHER_GROUP_MEMBER,
+    SIGNED_IN,
     check_roles,
+    expect,
 )
 
 pytestmark = pytest.mark.django_db
-
-EVERYONE = {
-    ANONYMOUS: 200,
-    OTHER_GROUP_MEMBER: 200,
-    MEMBER: 200,
-    LEAD: 200,
-    COORDINATOR: 200,
-}
-SIGNED_IN = {**EVERYONE, ANONYMOUS: LOGIN}
-COORDINATORS_ONLY = {
-    ANONYMOUS: LOGIN,
-    OTHER_GROUP_MEMBER: 403,
-    MEMBER: 403,
-    LEAD: 403,
-    COORDINATOR: 200,
-}
 
 
 @pytest.mark.parametrize(
@@ -55,13 +41,7 @@ def test_group_page_is_visible_to_its_own_members_only(client, roles):
         client,
         roles,
         roles.group.get_absolute_url(),
-        {
-            ANONYMOUS: LOGIN,
-            OTHER_GROUP_MEMBER: 404,
-            MEMBER: 200,
-            LEAD: 200,
-            COORDINATOR: 404,
-        },
+        INSIDE_GROUP,
     )
 
 
@@ -79,14 +59,8 @@ def test_coordinator_revoke_is_for_coordinators_only(client, roles):
         client,
         roles,
         url,
-        {
-            ANONYMOUS: LOGIN,
-            OTHER_GROUP_MEMBER: 403,
-            MEMBER: 403,
-            LEAD: 403,
-            # The only coordinator cannot remove themself: redirected with a message.
-            COORDINATOR: 302,
-        },
+        # The only coordinator cannot remove themself: redirected with a message.
+        expect(LOGIN, 403, 403, 403, 302),
         method="post",
     )
     target.refresh_from_db()

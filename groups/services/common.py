@@ -1,9 +1,9 @@
 from django.core.exceptions import ValidationError
 
 from ..models import Group, Membership
+from ..selectors import places_taken
 
-# Paused members keep their place: a pause is a break, not a departure.
-PLACE_HOLDING = (Membership.Status.ACTIVE, Membership.Status.PAUSED)
+__all__ = ["active_leads", "ensure_not_archived", "lock_group", "places_taken"]
 
 
 def ensure_not_archived(group: Group) -> None:
@@ -17,10 +17,6 @@ def lock_group(group: Group) -> Group:
     """Lock the group's row for the rest of the transaction, so that two
     requests racing for the last place are served one after the other."""
     return Group.objects.select_for_update().get(pk=group.pk)
-
-
-def places_taken(group: Group) -> int:
-    return group.memberships.filter(status__in=PLACE_HOLDING).count()
 
 
 def active_leads(group: Group):

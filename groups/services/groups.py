@@ -16,18 +16,7 @@ from ..models import (
 from .common import ensure_not_archived
 from .guidelines import guideline_publish
 
-GROUP_FIELDS = (
-    "name",
-    "slug",
-    "description",
-    "focus",
-    "meeting_place",
-    "online_link",
-    "time_zone",
-    "capacity",
-    "join_policy",
-    "languages",
-)
+GROUP_FIELDS = Group.EDITABLE_FIELDS
 
 
 def _check_slug(slug: str) -> None:

@@ -114,12 +114,9 @@ def default_guidelines_save(*, items: list[dict], acting_user: User) -> None:
 
 
 def default_guidelines_ensure() -> None:
-    """Restore the shipped default guidelines if there are none at all (a new
-    or emptied database); never touches a set coordinators have edited."""
-    from ..defaults import GUIDELINES
+    """Restore the shipped defaults (guidelines, crisis lines) where there are
+    none at all: a new or emptied database. Never touches edited ones."""
+    from ..defaults import create_defaults
+    from ..models import CrisisResource
 
-    if not DefaultGuidelineItem.objects.exists():
-        DefaultGuidelineItem.objects.bulk_create(
-            DefaultGuidelineItem(position=i, title=title, explanation=text)
-            for i, (title, text) in enumerate(GUIDELINES, start=1)
-        )
+    create_defaults(DefaultGuidelineItem, CrisisResource)

@@ -107,7 +107,7 @@ def membership_pause(*, membership: Membership, acting_user: User) -> Membership
     membership = _lock_membership(membership)
     if membership.status != Status.ACTIVE:
         raise ValidationError("Only an active membership can be paused.")
-    if membership.is_lead and active_leads(membership.group).count() == 1:
+    if _is_last_lead(membership.group, membership):
         raise ValidationError(
             "You are the group's only lead: make someone else a lead before pausing."
         )
@@ -123,9 +123,16 @@ def membership_resume(*, membership: Membership, acting_user: User) -> Membershi
     return _set_status(membership, Status.ACTIVE)
 
 
+def _is_last_lead(group: Group, membership: Membership) -> bool:
+    return (
+        membership.is_lead
+        and not active_leads(group).exclude(pk=membership.pk).exists()
+    )
+
+
 def _hand_over(group: Group, leaving: Membership, successor: Membership | None) -> None:
     """The last lead names a successor before going."""
-    if not leaving.is_lead or active_leads(group).exclude(pk=leaving.pk).exists():
+    if not _is_last_lead(group, leaving):
         return
     if successor is None:
         raise ValidationError(
@@ -169,10 +176,7 @@ def membership_remove(
     membership = _lock_membership(membership)
     if membership.status not in (Status.ACTIVE, Status.PAUSED):
         raise ValidationError("Only a current member can be removed.")
-    if (
-        membership.is_lead
-        and not active_leads(group).exclude(pk=membership.pk).exists()
-    ):
+    if _is_last_lead(group, membership):
         raise ValidationError(
             "This is the group's only lead: make someone else a lead first."
         )
@@ -198,11 +202,7 @@ def membership_set_role(
         raise ValidationError("Unknown role.")
     if membership.status != Status.ACTIVE:
         raise ValidationError("Only an active member can change role.")
-    if (
-        role == Role.MEMBER
-        and membership.is_lead
-        and not active_leads(group).exclude(pk=membership.pk).exists()
-    ):
+    if role == Role.MEMBER and _is_last_lead(group, membership):
         raise ValidationError(
             "This is the group's only lead: make someone else a lead first."
         )

@@ -4,12 +4,11 @@
 from django.db import migrations
 
 from members.defaults import CONSENT_TEXTS as TEXTS
+from members.defaults import create_consent_texts
 
 
 def create(apps, schema_editor):
-    ConsentText = apps.get_model("members", "ConsentText")
-    for kind, text in TEXTS.items():
-        ConsentText.objects.get_or_create(kind=kind, version=1, defaults={"text": text})
+    create_consent_texts(apps.get_model("members", "ConsentText"))
 
 
 def remove(apps, schema_editor):

@@ -11,24 +11,14 @@ from groups.resources.selectors import crisis_resources_for_language
 from tests.groups.factories import CrisisResourceFactory
 from tests.groups.test_resources_views import assert_no_inline_script_or_style
 from tests.roles import (
-    ANONYMOUS,
     COORDINATOR,
-    LEAD,
-    LOGIN,
-    MEMBER,
-    OTHER_GROUP_MEMBER,
+    COORDINATORS_ONLY,
     check_roles,
 )
 
 pytestmark = pytest.mark.django_db
 
-COORDINATORS = {
-    ANONYMOUS: LOGIN,
-    OTHER_GROUP_MEMBER: 403,
-    MEMBER: 403,
-    LEAD: 403,
-    COORDINATOR: 200,
-}
+COORDINATORS = COORDINATORS_ONLY
 HOSTILE = '<script>alert("x")</script>'
 ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
 

@@ -9,32 +9,19 @@ from groups.models import Acknowledgement, Group, GuidelineVersion, Membership
 from tests.groups.factories import GroupFactory, MembershipFactory
 from tests.members.factories import UserFactory
 from tests.roles import (
-    ANONYMOUS,
     COORDINATOR,
+    COORDINATORS_ONLY,
+    INSIDE_GROUP,
     LEAD,
+    LEADS_ONLY,
     LOGIN,
     MEMBER,
-    OTHER_GROUP_MEMBER,
     check_roles,
+    expect,
 )
 
 pytestmark = pytest.mark.django_db
 Status = Membership.Status
-
-
-def expect(anonymous, other, member, lead, coordinator):
-    return {
-        ANONYMOUS: anonymous,
-        OTHER_GROUP_MEMBER: other,
-        MEMBER: member,
-        LEAD: lead,
-        COORDINATOR: coordinator,
-    }
-
-
-INSIDE_GROUP = expect(LOGIN, 404, 200, 200, 404)
-LEADS_ONLY = expect(LOGIN, 404, 403, 200, 404)
-COORDINATORS_ONLY = expect(LOGIN, 403, 403, 403, 200)
 
 
 @pytest.fixture

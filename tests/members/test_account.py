@@ -21,21 +21,15 @@ from tests.roles import (
     ANONYMOUS,
     COORDINATOR,
     LEAD,
-    LOGIN,
     MEMBER,
     OTHER_GROUP_MEMBER,
+    SIGNED_IN,
     check_roles,
 )
 
 pytestmark = pytest.mark.django_db
 
-OWN_ACCOUNT_PAGE = {
-    ANONYMOUS: LOGIN,
-    OTHER_GROUP_MEMBER: 200,
-    MEMBER: 200,
-    LEAD: 200,
-    COORDINATOR: 200,
-}
+OWN_ACCOUNT_PAGE = SIGNED_IN
 NEWSLETTER = ConsentKind.NEWSLETTER
 CONSENTS = reverse("members:consents")
 

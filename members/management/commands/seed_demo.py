@@ -16,7 +16,6 @@ from allauth.mfa.models import Authenticator
 from groups import services as group_services
 from groups.models import (
     Acknowledgement,
-    CrisisResource,
     Group,
     GuidelineDraftItem,
     Invitation,
@@ -370,25 +369,7 @@ def _group_bench(g, coordinator):
 
 
 def _ensure_shipped_records():
-    from groups.defaults import CRISIS_LINES
-    from members.defaults import CONSENT_TEXTS
+    from members.defaults import create_consent_texts
     from members.models import ConsentText
 
-    if not CrisisResource.objects.exists():
-        CrisisResource.objects.bulk_create(
-            CrisisResource(
-                language="en",
-                position=i,
-                name=name,
-                phone=phone,
-                text_line=text,
-                url=url,
-                hours=hours,
-            )
-            for i, (name, phone, text, url, hours) in enumerate(CRISIS_LINES, start=1)
-        )
-    if not ConsentText.objects.exists():
-        ConsentText.objects.bulk_create(
-            ConsentText(kind=kind, version=1, text=text)
-            for kind, text in CONSENT_TEXTS.items()
-        )
+    create_consent_texts(ConsentText)
