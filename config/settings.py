@@ -183,7 +183,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [
+# The languages the interface is written in. Django activates only these, so
+# <html lang> always names the language a page is really in (WCAG 3.1.1):
+# English until translations exist (then add them here and in locale/).
+LANGUAGES = [("en", "English")]
+# The languages people and groups can choose. A person's choice picks the
+# "Get help now" page and crisis lines they see (members.middleware).
+CONTENT_LANGUAGES = [
     ("en", "English"),
     ("de", "Deutsch"),
     ("es", "Español"),

@@ -28,7 +28,7 @@ class GroupForm(forms.ModelForm):
         error_messages={"min_value": "A group needs room for at least one person."},
     )
     languages = forms.MultipleChoiceField(
-        choices=settings.LANGUAGES,
+        choices=settings.CONTENT_LANGUAGES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="The languages the group meets in.",

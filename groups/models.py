@@ -107,7 +107,7 @@ class Group(models.Model):
         return self.join_policy == self.JoinPolicy.OPEN
 
     def language_names(self) -> list[str]:
-        names = dict(settings.LANGUAGES)
+        names = dict(settings.CONTENT_LANGUAGES)
         return [names.get(code, code) for code in self.languages]
 
 

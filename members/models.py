@@ -22,7 +22,7 @@ def time_zone_choices():
 
 
 def language_choices():
-    return settings.LANGUAGES
+    return settings.CONTENT_LANGUAGES
 
 
 class UserManager(BaseUserManager):

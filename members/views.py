@@ -49,8 +49,10 @@ def help_page(request):
         request,
         "members/help_page.html",
         {
-            "page": selectors.help_page_for_language(),
-            "crisis_lines": crisis_selectors.crisis_resources_for_language(),
+            "page": selectors.help_page_for_language(language=request.content_language),
+            "crisis_lines": crisis_selectors.crisis_resources_for_language(
+                language=request.content_language
+            ),
             "can_edit": permissions.can_edit_help_page(request.user),
         },
     )
@@ -58,7 +60,7 @@ def help_page(request):
 
 @permissions.coordinator_required
 def help_page_edit(request, language):
-    if language not in dict(settings.LANGUAGES):
+    if language not in dict(settings.CONTENT_LANGUAGES):
         raise Http404
     # A language without a page yet starts from an empty form.
     page = selectors.help_page_for_language(language=language, fallback=False)
@@ -78,8 +80,8 @@ def help_page_edit(request, language):
         {
             "form": form,
             "language": language,
-            "language_name": dict(settings.LANGUAGES)[language],
-            "languages": settings.LANGUAGES,
+            "language_name": dict(settings.CONTENT_LANGUAGES)[language],
+            "languages": settings.CONTENT_LANGUAGES,
         },
     )
 

@@ -215,8 +215,11 @@ class TestHealthz:
 @pytest.mark.parametrize(
     ("time_zone", "language", "seen"),
     [
-        ("America/New_York", "fr", ("America/New_York", "fr")),
-        ("Not/AZone", "de", ("Europe/London", "de")),  # a bad value falls back
+        # Content in their language; the interface stays in English, the only
+        # language it is written in, and never claims another.
+        ("America/New_York", "fr", ("America/New_York", "fr", "en")),
+        ("Not/AZone", "de", ("Europe/London", "de", "en")),  # a bad zone falls back
+        ("Europe/London", "en", ("Europe/London", "en", "en")),
     ],
 )
 def test_middleware_uses_the_persons_time_zone_and_language(
@@ -231,7 +234,11 @@ def test_middleware_uses_the_persons_time_zone_and_language(
 
     def view(request):
         observed.append(
-            (str(timezone.get_current_timezone()), translation.get_language())
+            (
+                str(timezone.get_current_timezone()),
+                request.content_language,
+                translation.get_language(),
+            )
         )
         return HttpResponse()
 
@@ -239,3 +246,27 @@ def test_middleware_uses_the_persons_time_zone_and_language(
     request.user = UserFactory.build(time_zone=time_zone, language=language)
     UserPreferencesMiddleware(view)(request)
     assert observed == [seen]
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("nl-BE,nl;q=0.9,en;q=0.8", "nl"),
+        ("ja,de;q=0.5", "de"),
+        ("ja", "en"),
+        ("", "en"),
+        ("<script>,;;,", "en"),
+    ],
+)
+def test_anonymous_visitors_get_content_in_their_browsers_language(
+    rf, header, language
+):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from members.middleware import UserPreferencesMiddleware
+
+    request = rf.get("/help/", HTTP_ACCEPT_LANGUAGE=header)
+    request.user = AnonymousUser()
+    UserPreferencesMiddleware(lambda r: HttpResponse())(request)
+    assert request.content_language == language

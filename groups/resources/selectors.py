@@ -85,5 +85,6 @@ def crisis_resources_by_language() -> list[tuple[str, str, list[CrisisResource]]
     for line in CrisisResource.objects.order_by("language", "position", "name", "pk"):
         by_language.setdefault(line.language, []).append(line)
     return [
-        (code, name, by_language.get(code, [])) for code, name in settings.LANGUAGES
+        (code, name, by_language.get(code, []))
+        for code, name in settings.CONTENT_LANGUAGES
     ]

@@ -140,11 +140,15 @@ def _resource_form(request, library: Library, *, publish: bool):
             if publish:
                 messages.success(request, f'"{resource.title}" is published.')
             else:
-                reviewers = "the coordinators" if library.group is None else "a lead"
+                reviewers = (
+                    "the coordinators publish"
+                    if library.group is None
+                    else "a lead publishes"
+                )
                 messages.success(
                     request,
                     f'Thank you for suggesting "{resource.title}". It appears in '
-                    f"the library once {reviewers} publish it.",
+                    f"the library once {reviewers} it.",
                 )
             return redirect(_url(library, "list"))
     return render(

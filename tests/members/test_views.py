@@ -136,8 +136,10 @@ class TestProfile:
             "de",
         )
         page = client.get("/")
-        assert page.wsgi_request.LANGUAGE_CODE == "de"
-        assert b'lang="de"' in page.content
+        # Content follows the person; the untranslated interface stays English
+        # and says so, rather than claiming German.
+        assert page.wsgi_request.content_language == "de"
+        assert b'lang="en"' in page.content
 
     @pytest.mark.parametrize(
         ("field", "value", "message"),
