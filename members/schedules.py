@@ -10,6 +10,12 @@ TASKS = [
         "crontab": {"minute": "30", "hour": "3"},
         "description": "Deletes expired sessions every night at 03:30.",
     },
+    {
+        "name": "Generate meetings ahead",
+        "task": "sessions_app.tasks.generate_meetings",
+        "crontab": {"minute": "15", "hour": "*"},
+        "description": "Keeps every schedule's meetings generated 12 weeks ahead.",
+    },
 ]
 
 

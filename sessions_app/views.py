@@ -1,0 +1,329 @@
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from . import permissions, selectors, services
+from .forms import (
+    AgendaFormSet,
+    CancelForm,
+    IcebreakerForm,
+    MeetingDetailsForm,
+    MeetingForm,
+    MoveForm,
+    ScheduleForm,
+)
+from .models import Icebreaker
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _to_form(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def meeting_list(request, slug):
+    group, membership = permissions.group_for_meetings(user=request.user, slug=slug)
+    return render(
+        request,
+        "sessions_app/meeting_list.html",
+        {
+            "group": group,
+            "membership": membership,
+            "upcoming": selectors.meetings_upcoming_for_group(group=group),
+            "past": selectors.meetings_past_for_group(group=group),
+            "can_manage": permissions.can_manage_meetings(membership),
+        },
+    )
+
+
+@login_required
+def meeting_detail(request, slug, pk):
+    meeting, membership = permissions.meeting_get_for_user(
+        user=request.user, slug=slug, pk=pk
+    )
+    tz = ZoneInfo(meeting.group.time_zone)
+    return render(
+        request,
+        "sessions_app/meeting_detail.html",
+        {
+            "group": meeting.group,
+            "meeting": meeting,
+            "membership": membership,
+            "local_start": meeting.starts_at.astimezone(tz),
+            "local_end": meeting.ends_at.astimezone(tz),
+            "facilitators": meeting.assignments.select_related("membership__user"),
+            "can_run": permissions.can_run_meeting(meeting, membership),
+            "can_manage": permissions.can_manage_meetings(membership),
+            "is_upcoming": meeting.ends_at >= timezone.now(),
+            "events": meeting.events.select_related("actor")[:20],
+        },
+    )
+
+
+@login_required
+def schedule_create(request, slug):
+    group, membership = permissions.group_for_lead(user=request.user, slug=slug)
+    form = ScheduleForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["excluded_dates"] = data.pop("excluded")
+        try:
+            schedule = services.schedule_create(
+                group=group, acting_user=request.user, **data
+            )
+        except ValidationError as error:
+            _to_form(form, error)
+        else:
+            count = schedule.meetings.count()
+            messages.success(
+                request, f"The schedule is set: {count} meetings are in the calendar."
+            )
+            return redirect("sessions_app:meetings", slug=slug)
+    return render(
+        request,
+        "sessions_app/schedule_form.html",
+        {"group": group, "membership": membership, "form": form},
+    )
+
+
+@login_required
+def meeting_create(request, slug):
+    group, membership = permissions.group_for_lead(user=request.user, slug=slug)
+    form = MeetingForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(
+                group=group, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _to_form(form, error)
+        else:
+            messages.success(request, "The meeting is in the calendar.")
+            return redirect(meeting)
+    return render(
+        request,
+        "sessions_app/meeting_form.html",
+        {
+            "group": group,
+            "membership": membership,
+            "form": form,
+            "title": "A one-off meeting",
+        },
+    )
+
+
+@login_required
+def meeting_edit(request, slug, pk):
+    meeting, membership = permissions.meeting_get_for_lead(
+        user=request.user, slug=slug, pk=pk
+    )
+    initial = {name: getattr(meeting, name) for name in MeetingDetailsForm.base_fields}
+    form = MeetingDetailsForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(
+                meeting=meeting, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _to_form(form, error)
+        else:
+            messages.success(request, "The meeting is saved.")
+            return redirect(meeting)
+    return render(
+        request,
+        "sessions_app/meeting_form.html",
+        {
+            "group": meeting.group,
+            "membership": membership,
+            "meeting": meeting,
+            "form": form,
+            "title": "Meeting details",
+        },
+    )
+
+
+@login_required
+def meeting_agenda(request, slug, pk):
+    meeting, membership = permissions.meeting_get_for_runner(
+        user=request.user, slug=slug, pk=pk
+    )
+    formset = AgendaFormSet(_posted(request), initial=meeting.agenda, prefix="agenda")
+    error = None
+    if request.method == "POST" and formset.is_valid():
+        items = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("title")]
+        try:
+            services.meeting_set_agenda(
+                meeting=meeting, items=items, acting_user=request.user
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, "The agenda is saved.")
+            return redirect(meeting)
+    return render(
+        request,
+        "sessions_app/meeting_agenda.html",
+        {
+            "group": meeting.group,
+            "meeting": meeting,
+            "membership": membership,
+            "formset": formset,
+            "error": error,
+        },
+    )
+
+
+@login_required
+def meeting_icebreaker(request, slug, pk):
+    meeting, membership = permissions.meeting_get_for_runner(
+        user=request.user, slug=slug, pk=pk
+    )
+    library = selectors.icebreakers_for_group(group=meeting.group)
+    if request.method == "POST":
+        icebreaker = library.filter(pk=request.POST.get("icebreaker") or 0).first()
+        if icebreaker is None:
+            messages.error(request, "Choose an icebreaker from the list.")
+        else:
+            try:
+                services.meeting_choose_icebreaker(
+                    meeting=meeting, icebreaker=icebreaker, acting_user=request.user
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "The icebreaker is chosen.")
+                return redirect(meeting)
+    return render(
+        request,
+        "sessions_app/meeting_icebreaker.html",
+        {
+            "group": meeting.group,
+            "meeting": meeting,
+            "membership": membership,
+            "library": library,
+        },
+    )
+
+
+@login_required
+def meeting_cancel(request, slug, pk):
+    meeting, membership = permissions.meeting_get_for_lead(
+        user=request.user, slug=slug, pk=pk
+    )
+    in_series = meeting.schedule_id is not None
+    form = CancelForm(_posted(request), in_series=in_series)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data.get("scope") == "series":
+                count = services.series_cancel_from(
+                    meeting=meeting,
+                    acting_user=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(
+                    request, f"{count} meetings are cancelled; members are told."
+                )
+            else:
+                services.meeting_cancel(
+                    meeting=meeting,
+                    acting_user=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, "The meeting is cancelled; members are told.")
+        except ValidationError as error:
+            _to_form(form, error)
+        else:
+            return redirect("sessions_app:meetings", slug=slug)
+    return render(
+        request,
+        "sessions_app/meeting_change.html",
+        {
+            "group": meeting.group,
+            "meeting": meeting,
+            "membership": membership,
+            "form": form,
+            "title": "Cancel a meeting",
+        },
+    )
+
+
+@login_required
+def meeting_move(request, slug, pk):
+    meeting, membership = permissions.meeting_get_for_lead(
+        user=request.user, slug=slug, pk=pk
+    )
+    in_series = meeting.schedule_id is not None
+    local = meeting.starts_at.astimezone(ZoneInfo(meeting.group.time_zone))
+    form = MoveForm(
+        _posted(request),
+        in_series=in_series,
+        initial={"day": local.date(), "local_time": local.time().replace(second=0)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data.get("scope") == "series":
+                count = services.series_move_from(
+                    meeting=meeting,
+                    acting_user=request.user,
+                    local_time=data["local_time"],
+                )
+                messages.success(
+                    request, f"{count} meetings are moved; members are told."
+                )
+            else:
+                services.meeting_move(
+                    meeting=meeting,
+                    acting_user=request.user,
+                    day=data["day"],
+                    local_time=data["local_time"],
+                )
+                messages.success(request, "The meeting is moved; members are told.")
+        except ValidationError as error:
+            _to_form(form, error)
+        else:
+            return redirect(meeting)
+    return render(
+        request,
+        "sessions_app/meeting_change.html",
+        {
+            "group": meeting.group,
+            "meeting": meeting,
+            "membership": membership,
+            "form": form,
+            "title": "Move a meeting",
+        },
+    )
+
+
+@login_required
+def icebreaker_list(request, slug):
+    group, membership = permissions.group_for_lead(user=request.user, slug=slug)
+    form = IcebreakerForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        Icebreaker.objects.create(
+            group=group, created_by=request.user, **form.cleaned_data
+        )
+        messages.success(request, "The icebreaker is added to the group's library.")
+        return redirect("sessions_app:icebreakers", slug=slug)
+    return render(
+        request,
+        "sessions_app/icebreaker_list.html",
+        {
+            "group": group,
+            "membership": membership,
+            "form": form,
+            "library": selectors.icebreakers_for_group(group=group),
+        },
+    )
