@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from groups import selectors as group_selectors
 from groups.models import Membership
 from groups.resources import selectors as crisis_selectors
+from sessions_app import selectors as meeting_selectors
 
 from . import permissions, selectors, services
 from .forms import (
@@ -39,6 +40,12 @@ def home(request):
                 m for m in memberships if m.role == Membership.Role.LEAD
             ],
             "is_coordinator": permissions.is_coordinator(request.user),
+            "next_meetings": meeting_selectors.meetings_upcoming_for_user(
+                user=request.user
+            ),
+            "facilitating_meetings": meeting_selectors.meetings_facilitating_for_user(
+                user=request.user
+            ),
         },
     )
 
