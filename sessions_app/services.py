@@ -53,7 +53,7 @@ def _local_today(group: Group) -> date:
     return timezone.now().astimezone(ZoneInfo(group.time_zone)).date()
 
 
-def _agenda_for(format_: str) -> list[dict]:
+def agenda_for(format_: str) -> list[dict]:
     template = AgendaTemplate.objects.filter(format=format_).first()
     return list(template.items) if template else []
 
@@ -115,7 +115,7 @@ def meetings_generate(*, schedule: MeetingSchedule, until: date | None = None) -
             "series_date", flat=True
         )
     )
-    agenda = _agenda_for(schedule.format)
+    agenda = agenda_for(schedule.format)
     made = 0
     chosen: list[int] = []
     for day in dates:
@@ -197,7 +197,7 @@ def meeting_create(
         group=group,
         starts_at=start,
         ends_at=end,
-        agenda=_agenda_for(format_),
+        agenda=agenda_for(format_),
         place=fields.pop("place", "") or group.meeting_place,
         online_link=fields.pop("online_link", "") or group.online_link,
         **fields,

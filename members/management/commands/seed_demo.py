@@ -199,6 +199,7 @@ class Command(BaseCommand):
         self._young_adults(coordinator, people)
         self._carers(coordinator, people)
         self._library(coordinator, facilitator, member, people)
+        self._meetings(facilitator, people)
         self._bench(coordinator, groups, members)
 
         self.stdout.write(
@@ -326,6 +327,101 @@ class Command(BaseCommand):
             tags="panic",
             description="Suggested by a member; waiting for a lead to publish it.",
         )
+
+    def _meetings(self, facilitator, people):
+        """Schedules in three groups, and eight weeks of past meetings in the
+        Anxiety Circle (held), so the rota and attendance have history."""
+        from datetime import time
+
+        from sessions_app import recurrence
+        from sessions_app import services as meeting_services
+        from sessions_app.models import Meeting
+
+        today = timezone.localdate()
+        specs = [
+            (
+                "thursday-anxiety-circle",
+                facilitator,
+                {
+                    "frequency": "weekly",
+                    "weekday": 3,
+                    "local_time": time(18, 30),
+                    "topic": "Living with anxiety",
+                },
+            ),
+            (
+                "after-loss",
+                people["Noor"],
+                {"frequency": "fortnightly", "weekday": 1, "local_time": time(19, 0)},
+            ),
+            (
+                "young-adults-mood",
+                people["Robin"],
+                {
+                    "frequency": "monthly",
+                    "weekday": 2,
+                    "nth": 2,
+                    "local_time": time(17, 30),
+                    "format": "workshop",
+                    "topic": "Sleep and mood",
+                },
+            ),
+        ]
+        for slug, lead, fields in specs:
+            group = Group.objects.get(slug=slug)
+            if group.schedules.exists():
+                continue
+            schedule = meeting_services.schedule_create(
+                group=group,
+                acting_user=lead,
+                starts_on=today - timedelta(weeks=8),
+                duration_minutes=90,
+                **fields,
+            )
+            if slug != "thursday-anxiety-circle":
+                continue
+            # History: the past eight weeks, held.
+            pattern = meeting_services.pattern_of(schedule)
+            for day in recurrence.occurrences(
+                pattern, today - timedelta(weeks=8), today
+            ):
+                if schedule.meetings.filter(series_date=day).exists():
+                    continue
+                start, end = recurrence.local_span(
+                    day, schedule.local_time, 90, group.time_zone
+                )
+                if end >= timezone.now():
+                    continue
+                Meeting.objects.create(
+                    group=group,
+                    schedule=schedule,
+                    series_date=day,
+                    starts_at=start,
+                    ends_at=end,
+                    format=schedule.format,
+                    topic=schedule.topic,
+                    place=group.meeting_place,
+                    status=Meeting.Status.HELD,
+                    agenda=meeting_services.agenda_for(schedule.format),
+                )
+        # A guest speaker next month in the Anxiety Circle.
+        anxiety = Group.objects.get(slug="thursday-anxiety-circle")
+        upcoming = anxiety.meetings.filter(
+            status=Meeting.Status.SCHEDULED, starts_at__gte=timezone.now()
+        ).order_by("starts_at")
+        if (
+            upcoming.count() > 4
+            and not anxiety.meetings.filter(format="guest_speaker").exists()
+        ):
+            meeting_services.meeting_update(
+                meeting=upcoming[4],
+                acting_user=facilitator,
+                format="guest_speaker",
+                topic="Talking about anxiety at work",
+                speaker_name="Dr Amina Yusuf",
+                speaker_bio="Occupational psychologist and peer-support trainer.",
+                speaker_topic="How to ask for adjustments at work",
+            )
 
     def _bench(self, coordinator, groups, members):
         """Large groups for benchmarks: active members who all agreed."""
