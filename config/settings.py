@@ -43,6 +43,9 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_NAME = env.str("SITE_NAME", default="Circle")
+# The address people reach the site at, for links in e-mails sent by Celery
+# (there is no request to take it from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Any aggregate over fewer people than this is shown as "too few to show".
 MIN_CELL_SIZE = env.int("MIN_CELL_SIZE", default=5)

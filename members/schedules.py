@@ -16,6 +16,42 @@ TASKS = [
         "crontab": {"minute": "15", "hour": "*"},
         "description": "Keeps every schedule's meetings generated 12 weeks ahead.",
     },
+    {
+        "name": "Meeting reminders to members",
+        "task": "sessions_app.tasks.send_member_reminders",
+        "crontab": {"minute": "*/5", "hour": "*"},
+        "description": "E-mails members before each meeting at their chosen lead time.",
+    },
+    {
+        "name": "Meeting reminders to facilitators",
+        "task": "sessions_app.tasks.send_facilitator_reminders",
+        "crontab": {"minute": "20", "hour": "*"},
+        "description": "E-mails each facilitator 3 days before, with the agenda.",
+    },
+    {
+        "name": "Meetings without a facilitator",
+        "task": "sessions_app.tasks.send_no_facilitator_alerts",
+        "crontab": {"minute": "25", "hour": "*"},
+        "description": "Tells leads about meetings within 7 days with no facilitator.",
+    },
+    {
+        "name": "Meeting change notices",
+        "task": "sessions_app.tasks.send_change_notices",
+        "crontab": {"minute": "*/5", "hour": "*"},
+        "description": "E-mails members when a meeting is cancelled or moved.",
+    },
+    {
+        "name": "Tell who asked for a swap that it was taken",
+        "task": "sessions_app.tasks.send_swap_notices",
+        "crontab": {"minute": "*/5", "hour": "*"},
+        "description": "The requester and the group's leads, once per swap.",
+    },
+    {
+        "name": "Fill the facilitation rota",
+        "task": "sessions_app.tasks.fill_rota",
+        "crontab": {"minute": "45", "hour": "2"},
+        "description": "Nightly auto-fill of upcoming meetings without a facilitator.",
+    },
 ]
 
 

@@ -176,11 +176,43 @@ EXPORT_SECTIONS = {
     "groups.Resource.added_by": "resources_added",
     "groups.Invitation.used_by": "invitations_used",
     "groups.Invitation.created_by": "invitations_created",
+    "sessions_app.CalendarFeed.user": "calendar_feed",
+    "sessions_app.SentMessage.recipient": "reminders_sent",
+    "sessions_app.FeedbackReceipt.user": "meeting_feedback_given",
+    "sessions_app.Icebreaker.created_by": "icebreakers_added",
 }
+
+_RUNNING_A_GROUP = (
+    "They describe meetings and other members. Your own attendance, "
+    "facilitation and rota preferences are in the file."
+)
 
 # What the app holds about the person but does not put in the file, and why.
 # The export lists these in its "withheld" section (without "source").
 EXPORT_WITHHELD = [
+    {
+        "source": "sessions_app.FeedbackResponse",
+        "what": "Your answers to the anonymous meeting pulse",
+        "why": "They are stored without your name, so nobody, including us, "
+        "can find which answers were yours. The file lists the meetings you "
+        "answered about.",
+    },
+    {
+        "source": "sessions_app.CalendarFeed.token",
+        "what": "The secret part of your calendar address",
+        "why": "Anyone holding it could read your meeting times; the file says "
+        "only whether the address is on.",
+    },
+    *(
+        {"source": source, "what": what, "why": _RUNNING_A_GROUP}
+        for source, what in (
+            ("sessions_app.MeetingEvent.actor", "Changes you made to meetings"),
+            ("sessions_app.MeetingSchedule.created_by", "Schedules you set up"),
+            ("sessions_app.Assignment.assigned_by", "Facilitators you assigned"),
+            ("sessions_app.Attendance.marked_by", "Attendance you took for others"),
+            ("sessions_app.AutoFillRun.started_by", "Rota auto-fill runs you started"),
+        )
+    ),
     {
         "source": "groups.Membership.removal_reason",
         "what": "Leads' notes on why a membership was ended",
@@ -340,6 +372,87 @@ def user_data_export(*, user: User) -> dict:
         }
         for page in HelpPage.objects.filter(updated_by=user).order_by("language")
     ]
+    from sessions_app.models import (
+        Assignment,
+        Attendance,
+        Blockout,
+        CalendarFeed,
+        FacilitationPreference,
+        FeedbackReceipt,
+        Icebreaker,
+        SentMessage,
+    )
+
+    attendance = [
+        {
+            "group": record.meeting.group.name,
+            "meeting_starts_at": _iso(record.meeting.starts_at),
+            "status": record.get_status_display(),
+            "checked_in_yourself": record.self_checked_in,
+        }
+        for record in Attendance.objects.filter(membership__user=user)
+        .select_related("meeting__group")
+        .order_by("meeting__starts_at", "id")
+    ]
+    facilitation = [
+        {
+            "group": assignment.meeting.group.name,
+            "meeting_starts_at": _iso(assignment.meeting.starts_at),
+            "role": assignment.get_role_display(),
+            "why_you": assignment.reason,
+        }
+        for assignment in Assignment.objects.filter(membership__user=user)
+        .select_related("meeting__group")
+        .order_by("meeting__starts_at", "id")
+    ]
+    rota_preferences = {
+        "blockouts": [
+            {
+                "group": blockout.membership.group.name,
+                "kind": blockout.get_kind_display(),
+                "from": blockout.starts_on and blockout.starts_on.isoformat(),
+                "to": blockout.ends_on and blockout.ends_on.isoformat(),
+                "week_of_month": blockout.week_of_month,
+                "note": blockout.note,
+            }
+            for blockout in Blockout.objects.filter(membership__user=user)
+            .select_related("membership__group")
+            .order_by("id")
+        ],
+        "most_often": [
+            {
+                "group": preference.membership.group.name,
+                "at_most": preference.max_times,
+                "in_weeks": preference.per_weeks,
+            }
+            for preference in FacilitationPreference.objects.filter(
+                membership__user=user
+            ).select_related("membership__group")
+        ],
+    }
+    reminders_sent = [
+        {
+            "kind": message.kind,
+            "meeting_starts_at": _iso(message.meeting.starts_at),
+            "sent_at": _iso(message.sent_at),
+        }
+        for message in SentMessage.objects.filter(recipient=user)
+        .select_related("meeting")
+        .order_by("sent_at", "id")
+    ]
+    feedback_given = [
+        {
+            "group": receipt.meeting.group.name,
+            "meeting_starts_at": _iso(receipt.meeting.starts_at),
+        }
+        for receipt in FeedbackReceipt.objects.filter(user=user)
+        .select_related("meeting__group")
+        .order_by("meeting__starts_at", "id")
+    ]
+    icebreakers = [
+        {"prompt": icebreaker.prompt, "category": icebreaker.category}
+        for icebreaker in Icebreaker.objects.filter(created_by=user).order_by("id")
+    ]
     return {
         "about": (
             "Everything Circle holds about you, as of exported_at. Times are in "
@@ -392,6 +505,13 @@ def user_data_export(*, user: User) -> dict:
         "invitations_used": invitations_used,
         "invitations_created": invitations_created,
         "help_pages_edited": help_pages,
+        "meeting_attendance": attendance,
+        "facilitation": facilitation,
+        "rota_preferences": rota_preferences,
+        "calendar_feed": {"on": CalendarFeed.objects.filter(user=user).exists()},
+        "reminders_sent": reminders_sent,
+        "meeting_feedback_given": feedback_given,
+        "icebreakers_added": icebreakers,
         "withheld": [
             {"what": item["what"], "why": item["why"]} for item in EXPORT_WITHHELD
         ],

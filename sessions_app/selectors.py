@@ -1,10 +1,33 @@
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
-from groups.models import Group, Membership
+from groups.models import Acknowledgement, Group, GuidelineVersion, Membership
 from groups.permissions import SEES_GROUP
 
 from .models import Assignment, Icebreaker, Meeting
+
+
+def agreed_current_guidelines():
+    """An Exists() for a Membership queryset: its user agreed to the group's
+    current guidelines version (the condition for seeing meetings)."""
+    current = (
+        GuidelineVersion.objects.filter(group=OuterRef(OuterRef("group")))
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    return Exists(
+        Acknowledgement.objects.filter(user=OuterRef("user"), version=Subquery(current))
+    )
+
+
+def groups_with_meetings_for(user):
+    """Ids (as a subquery) of the groups whose meetings ``user`` sees: active or
+    paused members who agreed to the current guidelines."""
+    return (
+        Membership.objects.filter(user=user, status__in=SEES_GROUP)
+        .filter(agreed_current_guidelines())
+        .values("group_id")
+    )
 
 
 def _with_facilitators(queryset):
@@ -33,28 +56,9 @@ def meetings_past_for_group(*, group: Group, limit: int = 20):
 
 def meetings_upcoming_for_user(*, user, limit: int = 5):
     """The next meetings of the groups where the user sees meetings."""
-    from django.db.models import F, OuterRef, Subquery
-
-    from groups.models import Acknowledgement, GuidelineVersion
-
-    # Groups whose *current* guidelines the user agreed to.
-    current = (
-        GuidelineVersion.objects.filter(group=OuterRef("version__group"))
-        .order_by("-number")
-        .values("number")[:1]
-    )
-    agreed_groups = (
-        Acknowledgement.objects.filter(user=user)
-        .annotate(current_number=Subquery(current))
-        .filter(version__number=F("current_number"))
-        .values("version__group_id")
-    )
-    groups = Membership.objects.filter(
-        user=user, status__in=SEES_GROUP, group_id__in=agreed_groups
-    ).values("group_id")
     return _with_facilitators(
         Meeting.objects.filter(
-            group_id__in=groups,
+            group_id__in=groups_with_meetings_for(user),
             ends_at__gte=timezone.now(),
             status=Meeting.Status.SCHEDULED,
         ).order_by("starts_at")

@@ -16,7 +16,7 @@ from .forms import (
     MoveForm,
     ScheduleForm,
 )
-from .models import Icebreaker
+from .models import Icebreaker, MeetingEvent
 
 
 def _posted(request):
@@ -52,7 +52,11 @@ def meeting_detail(request, slug, pk):
     meeting, membership = permissions.meeting_get_for_user(
         user=request.user, slug=slug, pk=pk
     )
-    tz = ZoneInfo(meeting.group.time_zone)
+    can_run = permissions.can_run_meeting(meeting, membership)
+    events = meeting.events.select_related("actor")
+    if not can_run:
+        # Who attended is for the people running the meeting (DESIGN.md).
+        events = events.exclude(kind=MeetingEvent.Kind.ATTENDANCE)
     return render(
         request,
         "sessions_app/meeting_detail.html",
@@ -60,13 +64,11 @@ def meeting_detail(request, slug, pk):
             "group": meeting.group,
             "meeting": meeting,
             "membership": membership,
-            "local_start": meeting.starts_at.astimezone(tz),
-            "local_end": meeting.ends_at.astimezone(tz),
             "facilitators": meeting.assignments.select_related("membership__user"),
-            "can_run": permissions.can_run_meeting(meeting, membership),
+            "can_run": can_run,
             "can_manage": permissions.can_manage_meetings(membership),
             "is_upcoming": meeting.ends_at >= timezone.now(),
-            "events": meeting.events.select_related("actor")[:20],
+            "events": events[:20],
         },
     )
 

@@ -88,7 +88,9 @@ def test_demo_facilitator(page, axe, demo):
     assert my_groups.get_by_role("link", name=ANXIETY_CIRCLE).is_visible()
     assert my_groups.get_by_role("link", name="After Loss").is_visible()
 
-    click_and_check(page, axe, facilitating.get_by_role("link", name=ANXIETY_CIRCLE))
+    click_and_check(
+        page, axe, facilitating.get_by_role("link", name=ANXIETY_CIRCLE, exact=True)
+    )
     assert heading(page, ANXIETY_CIRCLE, level=1).is_visible()
     tabs = page.get_by_role("navigation", name=ANXIETY_CIRCLE)
     click_and_check(page, axe, tabs.get_by_role("link", name="Manage members"))

@@ -121,7 +121,62 @@ def _invitation_created(user):
     return "Inviting group"
 
 
+def _meeting(group_name):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sessions_app.models import Meeting
+
+    start = timezone.now() - timedelta(days=2)
+    return Meeting.objects.create(
+        group=GroupFactory(name=group_name),
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
+
+
+def _calendar_feed(user):
+    from sessions_app.models import CalendarFeed
+
+    CalendarFeed.objects.create(user=user)
+    return True
+
+
+def _reminder(user):
+    from sessions_app.models import SentMessage
+
+    SentMessage.objects.create(
+        kind="member_reminder", meeting=_meeting("R"), recipient=user
+    )
+    return "member_reminder"
+
+
+def _feedback_receipt(user):
+    from sessions_app.models import FeedbackReceipt
+
+    FeedbackReceipt.objects.create(meeting=_meeting("Pulse group"), user=user)
+    return "Pulse group"
+
+
+def _icebreaker(user):
+    from sessions_app.models import Icebreaker
+
+    Icebreaker.objects.create(prompt="My favourite walk?", created_by=user)
+    return "My favourite walk?"
+
+
 MAKERS = {
+    "sessions_app.CalendarFeed.user": (_calendar_feed, lambda s: s["on"]),
+    "sessions_app.SentMessage.recipient": (_reminder, lambda s: [m["kind"] for m in s]),
+    "sessions_app.FeedbackReceipt.user": (
+        _feedback_receipt,
+        lambda s: [r["group"] for r in s],
+    ),
+    "sessions_app.Icebreaker.created_by": (
+        _icebreaker,
+        lambda s: [i["prompt"] for i in s],
+    ),
     "account.EmailAddress.user": (_email, lambda s: [a["email"] for a in s]),
     "mfa.Authenticator.user": (_authenticator, lambda s: s["enabled"]),
     "members.User.groups": (_permission_group, lambda s: s["admin_permission_groups"]),
@@ -363,9 +418,16 @@ def make_rich_account(user, size: int) -> None:
     services.consent_grant(user=user, kind=ConsentKind.SURVEY_REPORTS)
     for n in range(size):
         group = GroupFactory()
-        (LeadMembershipFactory if n % 2 else MembershipFactory)(
+        membership = (LeadMembershipFactory if n % 2 else MembershipFactory)(
             user=user, group=group, request_message=f"request {n}"
         )
+        meeting = _meeting(f"Meeting group {n}")
+        from sessions_app.models import Assignment, Attendance
+
+        Attendance.objects.create(
+            meeting=meeting, membership=membership, status="present"
+        )
+        Assignment.objects.create(meeting=meeting, membership=membership, reason="test")
         version = group_records.guideline_version(group, published_by=user)
         group_records.acknowledge(user, version)
         group_records.resource(added_by=user, group=group, title=f"Resource {n}")
@@ -383,10 +445,14 @@ def test_the_export_takes_the_same_queries_for_1_and_30_of_everything(
     make_rich_account(user, size)
     # One per section: e-mail addresses, consents, memberships,
     # acknowledgements, guideline versions, resources, invitations used and
-    # made, help pages, permission groups, permissions, two-factor.
-    with django_assert_num_queries(12):
+    # made, help pages, permission groups, permissions, two-factor, attendance,
+    # facilitation, blockouts, preferences, calendar feed, reminders,
+    # feedback receipts, icebreakers.
+    with django_assert_num_queries(20):
         data = selectors.user_data_export(user=user)
     assert len(data["memberships"]) == size
+    assert len(data["meeting_attendance"]) == size
+    assert len(data["facilitation"]) == size
     assert len(data["guideline_acknowledgements"]) == size
 
 
@@ -397,7 +463,7 @@ def test_the_download_takes_the_same_queries_for_1_and_30_of_everything(
     user = UserFactory()
     make_rich_account(user, size)
     client.force_login(user)
-    # Session and user, then the export's twelve.
-    with django_assert_num_queries(14):
+    # Session and user, then the export's twenty.
+    with django_assert_num_queries(22):
         response = client.post(EXPORT)
     assert len(json.loads(response.content)["resources_added"]) == size

@@ -200,6 +200,8 @@ class Command(BaseCommand):
         self._carers(coordinator, people)
         self._library(coordinator, facilitator, member, people)
         self._meetings(facilitator, people)
+        self._rota(facilitator, people)
+        self._attendance(facilitator, member, people)
         self._bench(coordinator, groups, members)
 
         self.stdout.write(
@@ -380,7 +382,7 @@ class Command(BaseCommand):
             )
             if slug != "thursday-anxiety-circle":
                 continue
-            # History: the past eight weeks, held.
+            # History: the past eight weeks (attendance makes them held).
             pattern = meeting_services.pattern_of(schedule)
             for day in recurrence.occurrences(
                 pattern, today - timedelta(weeks=8), today
@@ -401,7 +403,6 @@ class Command(BaseCommand):
                     format=schedule.format,
                     topic=schedule.topic,
                     place=group.meeting_place,
-                    status=Meeting.Status.HELD,
                     agenda=meeting_services.agenda_for(schedule.format),
                 )
         # A guest speaker next month in the Anxiety Circle.
@@ -422,6 +423,129 @@ class Command(BaseCommand):
                 speaker_bio="Occupational psychologist and peer-support trainer.",
                 speaker_topic="How to ask for adjustments at work",
             )
+
+    def _rota(self, facilitator, people):
+        """The Anxiety Circle's rota: who facilitated the past weeks, blockouts,
+        a preference, an auto-fill run with its reasons, and a pending swap."""
+        from sessions_app import rota_services
+        from sessions_app.models import Assignment, AutoFillRun
+
+        group = Group.objects.get(slug="thursday-anxiety-circle")
+        if AutoFillRun.objects.filter(group=group).exists():
+            return
+        _agree(people["Lee"], group)
+        by_name = {
+            m.user.display_name: m
+            for m in group.memberships.filter(status=Status.ACTIVE).select_related(
+                "user"
+            )
+        }
+        rota_services.rota_participation_set(
+            membership=by_name["Lee"], takes_part=True, acting_user=people["Lee"]
+        )
+        # Who facilitated the past eight weeks (Lee never has: a newcomer).
+        past = group.meetings.filter(ends_at__lt=timezone.now()).order_by("starts_at")
+        turns = [
+            "Frankie",
+            "Alex",
+            "Frankie",
+            "Alex",
+            "Frankie",
+            "Alex",
+            "Frankie",
+            "Alex",
+        ]
+        for meeting, name in zip(past, turns, strict=False):
+            Assignment.objects.get_or_create(
+                meeting=meeting,
+                role=Assignment.Role.FACILITATOR,
+                defaults={"membership": by_name[name], "reason": "Before Circle"},
+            )
+        today = timezone.localdate()
+        rota_services.blockout_add(
+            membership=by_name["Alex"],
+            acting_user=people["Alex"],
+            kind="week_of_month",
+            week_of_month=1,
+            note="School run",
+        )
+        rota_services.blockout_add(
+            membership=by_name["Frankie"],
+            acting_user=by_name["Frankie"].user,
+            kind="range",
+            starts_on=today + timedelta(days=21),
+            ends_on=today + timedelta(days=28),
+            note="Away",
+        )
+        rota_services.preference_set(
+            membership=by_name["Lee"],
+            acting_user=people["Lee"],
+            max_times=1,
+            per_weeks=4,
+        )
+        result = rota_services.autofill_run(group=group, acting_user=facilitator)
+        mine = [a for a in result.assignments if a.membership == by_name["Frankie"]]
+        if mine:
+            rota_services.swap_request(
+                assignment=mine[0],
+                acting_user=facilitator,
+                message="I'm at a family event that week. Could someone take it?",
+            )
+
+    def _attendance(self, facilitator, member, people):
+        """Attendance for the Anxiety Circle's past meetings, and the anonymous
+        pulse: five answers on older meetings (enough to show figures), and the
+        latest left for Morgan to answer."""
+        from sessions_app import attendance_services as attendance
+        from sessions_app.models import Attendance, FeedbackReceipt
+
+        group = Group.objects.get(slug="thursday-anxiety-circle")
+        past = list(
+            group.meetings.filter(ends_at__lt=timezone.now()).order_by("starts_at")
+        )
+        if not past or Attendance.objects.filter(meeting__group=group).exists():
+            return
+        scores = [(5, 5, 1), (4, 5, 1), (4, 4, 2), (5, 4, 1), (3, 4, 2)]
+        comments = [
+            "Felt really heard tonight.",
+            "",
+            "The check-in round helped.",
+            "",
+            "",
+        ]
+        for index, meeting in enumerate(past):
+            attendance.attendance_mark_all_present(
+                meeting=meeting, acting_user=facilitator
+            )
+            if index % 3 == 1:
+                away = group.memberships.get(user=people["Lee"])
+                attendance.attendance_mark(
+                    meeting=meeting,
+                    membership=away,
+                    status="excused",
+                    acting_user=facilitator,
+                )
+            if meeting.ends_at > timezone.now() - timedelta(days=7):
+                continue  # still open for feedback: Morgan has not answered yet
+            present = Attendance.objects.filter(
+                meeting=meeting, status="present"
+            ).select_related("membership__user")
+            for (safe, heard, judged), comment, record in zip(
+                scores, comments, present, strict=False
+            ):
+                if FeedbackReceipt.objects.filter(
+                    meeting=meeting, user=record.membership.user
+                ):
+                    continue
+                attendance.feedback_submit(
+                    meeting=meeting,
+                    user=record.membership.user,
+                    felt_safe=safe,
+                    felt_listened_to=heard,
+                    felt_judged=judged,
+                    comment=comment,
+                    at=meeting.ends_at + timedelta(hours=2),
+                )
 
     def _bench(self, coordinator, groups, members):
         """Large groups for benchmarks: active members who all agreed."""
