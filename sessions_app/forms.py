@@ -161,6 +161,9 @@ class CancelForm(forms.Form):
 
 
 class MeetingDetailsForm(forms.Form):
+    """What a meeting is about; ``resources`` lists the libraries' published
+    resources the lead may link."""
+
     format = forms.ChoiceField(choices=Format.choices)
     topic = forms.CharField(max_length=200, required=False)
     place = forms.CharField(max_length=200, required=False)
@@ -177,9 +180,16 @@ class MeetingDetailsForm(forms.Form):
     speaker_topic = forms.CharField(
         label="The speaker's topic", max_length=200, required=False
     )
+    resources = forms.ModelMultipleChoiceField(
+        label="Materials from the resource library (workshops)",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, resources=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["resources"].queryset = resources
         self.helper = _helper("Save")
 
 

@@ -81,3 +81,15 @@ def icebreakers_for_group(*, group: Group):
     return Icebreaker.objects.filter(
         Q(group__isnull=True) | Q(group=group), is_active=True
     ).order_by("depth", "category", "prompt")
+
+
+def resources_for_meetings(*, group: Group):
+    """Published resources a meeting of ``group`` may link: its own library's
+    and the organisation's."""
+    from django.db.models import Q
+
+    from groups.models import Resource
+
+    return Resource.objects.filter(
+        Q(group__isnull=True) | Q(group=group), status=Resource.Status.PUBLISHED
+    ).order_by("title")

@@ -244,6 +244,28 @@ def meeting_update(*, meeting: Meeting, acting_user: User, **fields) -> Meeting:
 
 
 @transaction.atomic
+def meeting_set_resources(*, meeting: Meeting, resources, acting_user: User) -> None:
+    """Link published resources (the group's or the organisation's) to a
+    meeting, e.g. a workshop's materials."""
+    from groups.models import Resource
+
+    _ensure_changeable(meeting)
+    resources = list(resources)
+    allowed = set(
+        Resource.objects.filter(
+            status=Resource.Status.PUBLISHED,
+            pk__in=[r.pk for r in resources],
+        )
+        .filter(_library_of(meeting.group))
+        .values_list("pk", flat=True)
+    )
+    if any(r.pk not in allowed for r in resources):
+        raise ValidationError("Choose published resources from the group's libraries.")
+    meeting.resources.set(resources)
+    _record(meeting, MeetingEvent.Kind.CHANGED, acting_user, "Resources linked")
+
+
+@transaction.atomic
 def meeting_set_agenda(
     *, meeting: Meeting, items: list[dict], acting_user: User
 ) -> None:
@@ -377,14 +399,16 @@ def series_move_from(
 @transaction.atomic
 def icebreaker_add(
     *,
-    group: Group,
+    group: Group | None,
     acting_user: User,
     prompt: str,
     category: str = "",
     depth: str = "light",
 ) -> Icebreaker:
-    """Add an icebreaker to a group's own library."""
-    ensure_not_archived(group)
+    """Add an icebreaker to a group's own library, or (group None) to the
+    organisation's."""
+    if group is not None:
+        ensure_not_archived(group)
     icebreaker = Icebreaker(
         group=group,
         created_by=acting_user,
@@ -395,3 +419,10 @@ def icebreaker_add(
     icebreaker.full_clean()
     icebreaker.save()
     return icebreaker
+
+
+@transaction.atomic
+def icebreaker_retire(*, icebreaker: Icebreaker, acting_user: User) -> None:
+    """Stop suggesting an icebreaker; meetings that used it keep it."""
+    icebreaker.is_active = False
+    icebreaker.save(update_fields=["is_active"])

@@ -3,8 +3,10 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+
+from members.permissions import coordinator_required
 
 from . import permissions, selectors, services
 from .forms import (
@@ -130,12 +132,24 @@ def meeting_edit(request, slug, pk):
     meeting, membership = permissions.meeting_get_for_lead(
         user=request.user, slug=slug, pk=pk
     )
-    initial = {name: getattr(meeting, name) for name in MeetingDetailsForm.base_fields}
-    form = MeetingDetailsForm(_posted(request), initial=initial)
+    initial = {
+        name: getattr(meeting, name)
+        for name in MeetingDetailsForm.base_fields
+        if name != "resources"
+    }
+    initial["resources"] = list(meeting.resources.all())
+    form = MeetingDetailsForm(
+        _posted(request),
+        initial=initial,
+        resources=selectors.resources_for_meetings(group=meeting.group),
+    )
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        resources = data.pop("resources")
         try:
-            services.meeting_update(
-                meeting=meeting, acting_user=request.user, **form.cleaned_data
+            services.meeting_update(meeting=meeting, acting_user=request.user, **data)
+            services.meeting_set_resources(
+                meeting=meeting, resources=resources, acting_user=request.user
             )
         except ValidationError as error:
             _to_form(form, error)
@@ -327,5 +341,48 @@ def icebreaker_list(request, slug):
             "membership": membership,
             "form": form,
             "library": selectors.icebreakers_for_group(group=group),
+        },
+    )
+
+
+@login_required
+def icebreaker_retire(request, slug, pk):
+    group, _ = permissions.group_for_lead(user=request.user, slug=slug)
+    if request.method != "POST":
+        return redirect("sessions_app:icebreakers", slug=slug)
+    icebreaker = get_object_or_404(Icebreaker, pk=pk, group=group, is_active=True)
+    services.icebreaker_retire(icebreaker=icebreaker, acting_user=request.user)
+    messages.success(request, "The icebreaker will not be suggested any more.")
+    return redirect("sessions_app:icebreakers", slug=slug)
+
+
+@coordinator_required
+def organisation_icebreakers(request):
+    """Coordinators curate the organisation's icebreaker library."""
+    form = IcebreakerForm(_posted(request))
+    form.helper.inputs[0].value = "Add to the organisation's icebreakers"
+    if request.method == "POST" and "retire" in request.POST:
+        icebreaker = get_object_or_404(
+            Icebreaker, pk=request.POST.get("retire") or 0, group__isnull=True
+        )
+        services.icebreaker_retire(icebreaker=icebreaker, acting_user=request.user)
+        messages.success(request, "The icebreaker will not be suggested any more.")
+        return redirect("sessions_app:organisation_icebreakers")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.icebreaker_add(
+                group=None, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _to_form(form, error)
+        else:
+            messages.success(request, "The icebreaker is added for every group.")
+            return redirect("sessions_app:organisation_icebreakers")
+    return render(
+        request,
+        "sessions_app/icebreaker_organisation.html",
+        {
+            "form": form,
+            "library": Icebreaker.objects.filter(group__isnull=True, is_active=True),
         },
     )

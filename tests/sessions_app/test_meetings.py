@@ -339,8 +339,8 @@ class TestQueryCounts:
         for _ in range(events):
             services.meeting_update(meeting=meeting, acting_user=roles[LEAD], topic="x")
         client.force_login(roles[MEMBER])
-        # ... meeting, facilitators, history, the rota slot's swap offers
-        with django_assert_num_queries(8):
+        # ... meeting, facilitators, materials, history, the rota slot's swap offers
+        with django_assert_num_queries(9):
             assert client.get(meeting.get_absolute_url()).status_code == 200
 
 
@@ -364,3 +364,105 @@ def test_home_lists_meetings_in_a_constant_number_of_queries(
         response = client.get("/")
     assert len(response.context["facilitating_meetings"]) == 5
     assert "Meetings I run next" in response.content.decode()
+
+
+class TestWorkshopMaterials:
+    def test_a_lead_links_published_resources_and_members_see_them(
+        self, client, roles, meeting
+    ):
+        from groups.models import Resource
+
+        ours = Resource.objects.create(
+            group=roles.group,
+            title="Sleep diary",
+            kind="workshop",
+            url="https://example.org/diary",
+            status="published",
+        )
+        org = Resource.objects.create(
+            title="Grounding",
+            kind="article",
+            url="https://example.org/g",
+            status="published",
+        )
+        theirs = Resource.objects.create(
+            group=roles.other_group,
+            title="Theirs",
+            kind="article",
+            url="https://example.org/t",
+            status="published",
+        )
+        suggested = Resource.objects.create(
+            group=roles.group,
+            title="Not yet",
+            kind="article",
+            url="https://example.org/n",
+        )
+        for forbidden in (theirs, suggested):
+            with pytest.raises(ValidationError, match="published resources"):
+                services.meeting_set_resources(
+                    meeting=meeting, resources=[forbidden], acting_user=roles[LEAD]
+                )
+        client.force_login(roles[LEAD])
+        url = reverse(
+            "sessions_app:meeting_edit",
+            kwargs={"slug": roles.group.slug, "pk": meeting.pk},
+        )
+        # A forged id of another group's resource is refused by the form.
+        response = client.post(url, {"format": "workshop", "resources": [theirs.pk]})
+        assert "Select a valid choice" in response.content.decode()
+        response = client.post(
+            url, {"format": "workshop", "resources": [ours.pk, org.pk]}
+        )
+        assert response.status_code == 302
+        assert set(meeting.resources.all()) == {ours, org}
+        client.force_login(roles[MEMBER])
+        body = client.get(meeting.get_absolute_url()).content.decode()
+        assert "Sleep diary" in body
+        assert "Grounding" in body
+
+
+class TestIcebreakerCuration:
+    def test_organisation_page_is_for_coordinators(self, client, roles):
+        from tests.roles import COORDINATORS_ONLY
+
+        url = reverse("sessions_app:organisation_icebreakers")
+        check_roles(client, roles, url, dict(COORDINATORS_ONLY))
+
+    def test_coordinators_add_and_retire(self, client, roles):
+        from tests.roles import COORDINATOR
+
+        client.force_login(roles[COORDINATOR])
+        url = reverse("sessions_app:organisation_icebreakers")
+        response = client.post(url, {"prompt": "", "depth": "light"})
+        assert "This field is required." in response.content.decode()
+        response = client.post(url, {"prompt": "<b>Best snack?</b>", "depth": "light"})
+        added = Icebreaker.objects.get(prompt="<b>Best snack?</b>")
+        assert added.group is None
+        body = client.get(url).content.decode()
+        assert "&lt;b&gt;Best snack?&lt;/b&gt;" in body
+        client.post(url, {"retire": added.pk})
+        added.refresh_from_db()
+        assert not added.is_active
+
+    def test_leads_retire_their_groups_own_only(self, client, roles):
+        agree_all(roles)
+        own = services.icebreaker_add(
+            group=roles.group, acting_user=roles[LEAD], prompt="Ours"
+        )
+        organisation = Icebreaker.objects.filter(group__isnull=True).first()
+        retire = "sessions_app:icebreaker_retire"
+        check_roles(
+            client,
+            roles,
+            reverse(retire, kwargs={"slug": roles.group.slug, "pk": own.pk}),
+            expect(LOGIN, 404, 403, 302, 404),
+            method="post",
+        )
+        own.refresh_from_db()
+        assert not own.is_active
+        client.force_login(roles[LEAD])
+        url = reverse(retire, kwargs={"slug": roles.group.slug, "pk": organisation.pk})
+        assert client.post(url).status_code == 404
+        organisation.refresh_from_db()
+        assert organisation.is_active
