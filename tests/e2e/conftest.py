@@ -234,12 +234,18 @@ def axe():
 def new_page(request, browser, live_server):
     """Opens another page, each in a fresh browser context of its own (so a
     second person, with their own cookies), with its base URL set to the live
-    server. Every page is watched like ``page`` and must be checked too."""
+    server. Every page is watched like ``page`` and must be checked too.
+    Keyword arguments go to ``browser.new_context()``: for example
+    ``new_page(viewport={"width": 375, "height": 740}, has_touch=True)`` for
+    a phone-sized screen."""
     opened = []
 
-    def open_page():
+    def open_page(**context_options):
         context = browser.new_context(
-            base_url=live_server.url, locale="en-GB", timezone_id="Europe/London"
+            base_url=live_server.url,
+            locale="en-GB",
+            timezone_id="Europe/London",
+            **context_options,
         )
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
