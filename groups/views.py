@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from config.forms import add_service_errors, posted
 from members.permissions import coordinator_required
 
 from . import permissions, selectors, services
@@ -26,11 +27,6 @@ from .forms import (
 from .models import DefaultGuidelineItem, Group, Membership
 
 
-def _posted(request):
-    """Form data for a POST (even one with no fields), None for a GET."""
-    return request.POST if request.method == "POST" else None
-
-
 def _guideline_formset(request, items):
     """The guideline editor (a group's draft or the defaults), filled from
     ``items`` on a GET and from the form on a POST."""
@@ -38,20 +34,11 @@ def _guideline_formset(request, items):
         {"title": item.title, "explanation": item.explanation, "ORDER": item.position}
         for item in items
     ]
-    return GuidelineFormSet(_posted(request), initial=initial, prefix="items")
+    return GuidelineFormSet(posted(request), initial=initial, prefix="items")
 
 
 def _say(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
-
-
-def _to_form(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, at the field it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Members ---------------------------------------------------------------
@@ -79,14 +66,14 @@ def _open_group_or_404(slug: str) -> Group:
 def join_request(request, slug):
     group = _open_group_or_404(slug)
     mine = Membership.objects.filter(user=request.user, group=group).first()
-    form = JoinRequestForm(_posted(request))
+    form = JoinRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_request(
                 user=request.user, group=group, message=form.cleaned_data["message"]
             )
         except ValidationError as error:
-            _to_form(form, error)
+            add_service_errors(form, error)
         else:
             if selectors.places_left(group=group) <= 0:
                 messages.info(
@@ -201,7 +188,7 @@ def leave(request, slug):
         and membership.status == Membership.Status.ACTIVE
     )
     form = LeaveForm(
-        _posted(request), successors=others, needs_successor=needs_successor
+        posted(request), successors=others, needs_successor=needs_successor
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -211,7 +198,7 @@ def leave(request, slug):
                 successor=form.cleaned_data.get("successor"),
             )
         except ValidationError as error:
-            _to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"You have left {group.name}. Take care.")
             return redirect("home")
@@ -368,7 +355,7 @@ def member_pause(request, slug, pk):
 @login_required
 def member_remove(request, slug, pk):
     membership = _lead_action(request, slug, pk)
-    form = RemoveForm(_posted(request))
+    form = RemoveForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_remove(
@@ -377,7 +364,7 @@ def member_remove(request, slug, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{membership.user.display_name} was removed.")
             return redirect("groups:members", slug=slug)
@@ -391,7 +378,7 @@ def member_remove(request, slug, pk):
 @login_required
 def invitations(request, slug):
     group, membership = permissions.group_get_for_lead(user=request.user, slug=slug)
-    form = InvitationForm(_posted(request))
+    form = InvitationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
@@ -401,7 +388,7 @@ def invitations(request, slug):
                 valid_for=timedelta(days=form.cleaned_data["valid_days"]),
             )
         except ValidationError as error:
-            _to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -438,7 +425,7 @@ def invitation_revoke(request, slug, pk):
 def guidelines_edit(request, slug):
     group, membership = permissions.group_get_for_lead(user=request.user, slug=slug)
     formset = _guideline_formset(request, group.guideline_draft_items.all())
-    publish_form = PublishForm(_posted(request))
+    publish_form = PublishForm(posted(request))
     if request.method == "POST" and formset.is_valid() and publish_form.is_valid():
         items = formset_items(formset)
         try:
@@ -454,7 +441,7 @@ def guidelines_edit(request, slug):
                     group=group, items=items, acting_user=request.user
                 )
         except ValidationError as error:
-            _to_form(publish_form, error)
+            add_service_errors(publish_form, error)
         else:
             if "publish" in request.POST:
                 messages.success(
@@ -510,12 +497,12 @@ def manage_groups(request):
 
 @coordinator_required
 def group_create(request):
-    form = GroupCreateForm(_posted(request))
+    form = GroupCreateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             group = services.group_create(acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -528,7 +515,7 @@ def group_create(request):
 @coordinator_required
 def group_settings(request, slug):
     group = get_object_or_404(Group, slug=slug)
-    form = GroupForm(_posted(request), instance=group)
+    form = GroupForm(posted(request), instance=group)
     if group.is_archived:
         for field in form.fields.values():
             field.disabled = True
@@ -538,7 +525,7 @@ def group_settings(request, slug):
                 group=group, acting_user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{group.name} is saved.")
             return redirect("groups:manage")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from config.forms import posted
 from groups import selectors as group_selectors
 from groups.models import Membership
 from groups.resources import selectors as crisis_selectors
@@ -71,7 +72,7 @@ def help_page_edit(request, language):
         raise Http404
     # A language without a page yet starts from an empty form.
     page = selectors.help_page_for_language(language=language, fallback=False)
-    form = HelpPageForm(request.POST or None, instance=page)
+    form = HelpPageForm(posted(request), instance=page)
     if request.method == "POST" and form.is_valid():
         services.help_page_save(
             language=language,
@@ -96,7 +97,7 @@ def help_page_edit(request, language):
 @login_required
 @never_cache
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(posted(request), instance=request.user)
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(user=request.user, **form.cleaned_data)
         messages.success(request, "Your profile is saved.")
@@ -106,7 +107,7 @@ def profile(request):
 
 @permissions.coordinator_required
 def coordinator_list(request):
-    form = CoordinatorGrantForm(request.POST or None)
+    form = CoordinatorGrantForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             user = services.coordinator_grant(

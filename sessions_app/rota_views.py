@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.forms import add_service_errors, posted
+
 from . import permissions, rota_permissions, rota_selectors, rota_services
 from .rota_forms import (
     AssignForm,
@@ -15,18 +17,6 @@ from .rota_forms import (
     PreferenceForm,
     SwapForm,
 )
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -96,7 +86,7 @@ def _my_form_post(request, slug, form_class, name, call, done):
         try:
             call(membership, form.cleaned_data)
         except ValidationError as error:
-            _to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("sessions_app:rota_me", slug=slug)
@@ -208,7 +198,7 @@ def assign(request, slug, pk):
     )
     members = meeting.group.memberships.filter(status="active").select_related("user")
     form = AssignForm(
-        _posted(request),
+        posted(request),
         members=members.order_by("user__display_name"),
         initial={"role": request.GET.get("role", "facilitator")},
     )
@@ -234,7 +224,7 @@ def assign(request, slug, pk):
             if needs_confirm and len(needs_confirm) == len(error.error_list):
                 warnings = [message for e in needs_confirm for message in e.messages]
             else:
-                _to_form(form, error)
+                add_service_errors(form, error)
         else:
             messages.success(request, "The facilitator is assigned.")
             return redirect(meeting)
@@ -276,7 +266,7 @@ def swap_request(request, slug, pk):
     others = rota_selectors.eligible_memberships(group=meeting.group).exclude(
         pk=membership.pk
     )
-    form = SwapForm(_posted(request), members=others)
+    form = SwapForm(posted(request), members=others)
     if request.method == "POST" and form.is_valid():
         offered_to = None
         if form.cleaned_data["offered_to"]:
@@ -291,7 +281,7 @@ def swap_request(request, slug, pk):
                 message=form.cleaned_data["message"],
             )
         except ValidationError as error:
-            _to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

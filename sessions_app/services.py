@@ -101,15 +101,19 @@ def _library_of(group: Group):
 
 
 @transaction.atomic
-def meetings_generate(*, schedule: MeetingSchedule, until: date | None = None) -> int:
-    """Create the schedule's meetings up to ``until`` (default: 12 weeks from
-    today), skipping dates that already have one. Returns how many it made."""
+def meetings_generate(
+    *, schedule: MeetingSchedule, until: date | None = None, since: date | None = None
+) -> int:
+    """Create the schedule's meetings from ``since`` (default: today; earlier
+    only to record history, as the demo does) up to ``until`` (default: 12
+    weeks from today), skipping dates that already have one. Returns how
+    many it made."""
     group = schedule.group
     if group.is_archived:
         return 0
     today = _local_today(group)
     until = until or today + HORIZON
-    dates = recurrence.occurrences(pattern_of(schedule), today, until)
+    dates = recurrence.occurrences(pattern_of(schedule), since or today, until)
     existing = set(
         schedule.meetings.filter(series_date__in=dates).values_list(
             "series_date", flat=True

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from config.forms import add_service_errors, posted
 from members.permissions import coordinator_required
 
 from . import permissions, selectors, services
@@ -19,18 +20,6 @@ from .forms import (
     ScheduleForm,
 )
 from .models import Icebreaker, MeetingEvent
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -78,7 +67,7 @@ def meeting_detail(request, slug, pk):
 @login_required
 def schedule_create(request, slug):
     group, membership = permissions.group_for_lead(user=request.user, slug=slug)
-    form = ScheduleForm(_posted(request))
+    form = ScheduleForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["excluded_dates"] = data.pop("excluded")
@@ -87,7 +76,7 @@ def schedule_create(request, slug):
                 group=group, acting_user=request.user, **data
             )
         except ValidationError as error:
-            _to_form(form, error)
+            add_service_errors(form, error)
         else:
             count = schedule.meetings.count()
             messages.success(
@@ -96,7 +85,7 @@ def schedule_create(request, slug):
             return redirect("sessions_app:meetings", slug=slug)
     return render(
         request,
-        "sessions_app/schedule_form.html",
+        "sessions_app/meeting_form.html",
         {"group": group, "membership": membership, "form": form},
     )
 
@@ -104,14 +93,14 @@ def schedule_create(request, slug):
 @login_required
 def meeting_create(request, slug):
     group, membership = permissions.group_for_lead(user=request.user, slug=slug)
-    form = MeetingForm(_posted(request))
+    form = MeetingForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(
                 group=group, acting_user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The meeting is in the calendar.")
             return redirect(meeting)
@@ -139,7 +128,7 @@ def meeting_edit(request, slug, pk):
     }
     initial["resources"] = list(meeting.resources.all())
     form = MeetingDetailsForm(
-        _posted(request),
+        posted(request),
         initial=initial,
         resources=selectors.resources_for_meetings(group=meeting.group),
     )
@@ -152,7 +141,7 @@ def meeting_edit(request, slug, pk):
                 meeting=meeting, resources=resources, acting_user=request.user
             )
         except ValidationError as error:
-            _to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The meeting is saved.")
             return redirect(meeting)
@@ -174,7 +163,7 @@ def meeting_agenda(request, slug, pk):
     meeting, membership = permissions.meeting_get_for_runner(
         user=request.user, slug=slug, pk=pk
     )
-    formset = AgendaFormSet(_posted(request), initial=meeting.agenda, prefix="agenda")
+    formset = AgendaFormSet(posted(request), initial=meeting.agenda, prefix="agenda")
     error = None
     if request.method == "POST" and formset.is_valid():
         items = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("title")]
@@ -238,7 +227,7 @@ def meeting_cancel(request, slug, pk):
         user=request.user, slug=slug, pk=pk
     )
     in_series = meeting.schedule_id is not None
-    form = CancelForm(_posted(request), in_series=in_series)
+    form = CancelForm(posted(request), in_series=in_series)
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data.get("scope") == "series":
@@ -258,12 +247,12 @@ def meeting_cancel(request, slug, pk):
                 )
                 messages.success(request, "The meeting is cancelled; members are told.")
         except ValidationError as error:
-            _to_form(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("sessions_app:meetings", slug=slug)
     return render(
         request,
-        "sessions_app/meeting_change.html",
+        "sessions_app/meeting_form.html",
         {
             "group": meeting.group,
             "meeting": meeting,
@@ -282,7 +271,7 @@ def meeting_move(request, slug, pk):
     in_series = meeting.schedule_id is not None
     local = meeting.starts_at.astimezone(ZoneInfo(meeting.group.time_zone))
     form = MoveForm(
-        _posted(request),
+        posted(request),
         in_series=in_series,
         initial={"day": local.date(), "local_time": local.time().replace(second=0)},
     )
@@ -307,12 +296,12 @@ def meeting_move(request, slug, pk):
                 )
                 messages.success(request, "The meeting is moved; members are told.")
         except ValidationError as error:
-            _to_form(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(meeting)
     return render(
         request,
-        "sessions_app/meeting_change.html",
+        "sessions_app/meeting_form.html",
         {
             "group": meeting.group,
             "meeting": meeting,
@@ -326,7 +315,7 @@ def meeting_move(request, slug, pk):
 @login_required
 def icebreaker_list(request, slug):
     group, membership = permissions.group_for_lead(user=request.user, slug=slug)
-    form = IcebreakerForm(_posted(request))
+    form = IcebreakerForm(posted(request))
     if request.method == "POST" and form.is_valid():
         Icebreaker.objects.create(
             group=group, created_by=request.user, **form.cleaned_data
@@ -359,7 +348,7 @@ def icebreaker_retire(request, slug, pk):
 @coordinator_required
 def organisation_icebreakers(request):
     """Coordinators curate the organisation's icebreaker library."""
-    form = IcebreakerForm(_posted(request))
+    form = IcebreakerForm(posted(request))
     form.helper.inputs[0].value = "Add to the organisation's icebreakers"
     if request.method == "POST" and "retire" in request.POST:
         icebreaker = get_object_or_404(
@@ -374,7 +363,7 @@ def organisation_icebreakers(request):
                 group=None, acting_user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The icebreaker is added for every group.")
             return redirect("sessions_app:organisation_icebreakers")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
+from config.forms import add_service_errors
 from groups.models import Resource
 from members.permissions import coordinator_required
 
@@ -21,15 +22,6 @@ from .forms import CrisisResourceForm, LibraryFilterForm, ResourceForm
 from .permissions import Library
 
 RESOURCES_PER_PAGE = 25
-
-
-def _to_form(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, at the field it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _url(library: Library, name: str, **kwargs) -> str:
@@ -135,7 +127,7 @@ def _resource_form(request, library: Library, *, publish: bool):
                 publish=publish,
             )
         except ValidationError as error:
-            _to_form(form, error)
+            add_service_errors(form, error)
         else:
             if publish:
                 messages.success(request, f'"{resource.title}" is published.')
@@ -264,7 +256,7 @@ def _crisis_form(request, form, save, *, success: str):
         try:
             line = save(**form.cleaned_data)
         except ValidationError as error:
-            _to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, success.format(name=line.name))
             return redirect("groups:crisis")

@@ -335,7 +335,6 @@ class Command(BaseCommand):
         Anxiety Circle (held), so the rota and attendance have history."""
         from datetime import time
 
-        from sessions_app import recurrence
         from sessions_app import services as meeting_services
         from sessions_app.models import Meeting
 
@@ -383,28 +382,9 @@ class Command(BaseCommand):
             if slug != "thursday-anxiety-circle":
                 continue
             # History: the past eight weeks (attendance makes them held).
-            pattern = meeting_services.pattern_of(schedule)
-            for day in recurrence.occurrences(
-                pattern, today - timedelta(weeks=8), today
-            ):
-                if schedule.meetings.filter(series_date=day).exists():
-                    continue
-                start, end = recurrence.local_span(
-                    day, schedule.local_time, 90, group.time_zone
-                )
-                if end >= timezone.now():
-                    continue
-                Meeting.objects.create(
-                    group=group,
-                    schedule=schedule,
-                    series_date=day,
-                    starts_at=start,
-                    ends_at=end,
-                    format=schedule.format,
-                    topic=schedule.topic,
-                    place=group.meeting_place,
-                    agenda=meeting_services.agenda_for(schedule.format),
-                )
+            meeting_services.meetings_generate(
+                schedule=schedule, since=today - timedelta(weeks=8)
+            )
         # A guest speaker next month in the Anxiety Circle.
         anxiety = Group.objects.get(slug="thursday-anxiety-circle")
         upcoming = anxiety.meetings.filter(
