@@ -19,3 +19,13 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def https_urls(model_field, **kwargs):
+    """ModelForm ``Meta.formfield_callback``: a web address typed without a
+    scheme is read as https (Django 6's default, and the safe one)."""
+    from django.db import models
+
+    if isinstance(model_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return model_field.formfield(**kwargs)

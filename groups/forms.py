@@ -5,6 +5,8 @@ from django.forms import formset_factory
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 
+from config.forms import https_urls
+
 from .models import RESERVED_SLUGS, Group, Membership
 
 MAX_GUIDELINES = 30
@@ -35,6 +37,7 @@ class GroupForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = https_urls
         model = Group
         fields = Group.EDITABLE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}

@@ -6,6 +6,8 @@ from django.forms import formset_factory
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 
+from config.forms import https_urls
+
 from .models import Format, MeetingSchedule
 
 
@@ -34,6 +36,7 @@ class ScheduleForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = https_urls
         model = MeetingSchedule
         fields = [
             "frequency",

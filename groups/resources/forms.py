@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 
+from config.forms import https_urls
 from groups.models import CrisisResource, Resource
 
 from .validation import (
@@ -147,6 +148,7 @@ class CrisisResourceForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = https_urls
         model = CrisisResource
         fields = ["language", "name", "phone", "text_line", "url", "hours"]
         labels = {"name": "Name of the line or service", "text_line": "Text line"}

@@ -102,3 +102,17 @@ def test_benchmark_sizes(debug):
     assert Membership.objects.filter(group__in=bench, role="lead").count() == 3
     call_command("seed_demo", groups=3, members=4)
     assert Membership.objects.filter(group__in=bench).count() == 12
+
+
+def test_benchmark_weeks_make_past_and_coming_meetings(debug):
+    from django.utils import timezone
+
+    call_command("seed_demo", groups=2, members=3, weeks=6)
+    for group in Group.objects.filter(slug__startswith="bench-group-"):
+        past = group.meetings.filter(starts_at__lt=timezone.now()).count()
+        coming = group.meetings.filter(starts_at__gte=timezone.now()).count()
+        assert 5 <= past <= 6
+        assert 12 <= coming <= 13
+    before = sum(g.meetings.count() for g in Group.objects.all())
+    call_command("seed_demo", groups=2, members=3, weeks=6)
+    assert sum(g.meetings.count() for g in Group.objects.all()) == before

@@ -162,9 +162,16 @@ class Command(BaseCommand):
             default=0,
             help="generated members per extra group (benchmarks)",
         )
+        parser.add_argument(
+            "--weeks",
+            type=int,
+            default=0,
+            help="weeks of past weekly meetings per extra group (benchmarks); "
+            "the next 12 weeks are generated as always",
+        )
 
     @transaction.atomic
-    def handle(self, *args, groups=0, members=0, **options):
+    def handle(self, *args, groups=0, members=0, weeks=0, **options):
         if not settings.DEBUG:
             raise CommandError(
                 "seed_demo creates accounts with a published password and is "
@@ -202,7 +209,7 @@ class Command(BaseCommand):
         self._meetings(facilitator, people)
         self._rota(facilitator, people)
         self._attendance(facilitator, member, people)
-        self._bench(coordinator, groups, members)
+        self._bench(coordinator, groups, members, weeks)
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -527,8 +534,13 @@ class Command(BaseCommand):
                     at=meeting.ends_at + timedelta(hours=2),
                 )
 
-    def _bench(self, coordinator, groups, members):
-        """Large groups for benchmarks: active members who all agreed."""
+    def _bench(self, coordinator, groups, members, weeks=0):
+        """Large groups for benchmarks: active members who all agreed, and with
+        ``weeks``, a weekly schedule with that many weeks of past meetings."""
+        from datetime import time
+
+        from sessions_app import services as meeting_services
+
         for g in range(groups):
             group, _ = _group_bench(g, coordinator)
             version = group.guideline_versions.order_by("-number").first()
@@ -556,6 +568,17 @@ class Command(BaseCommand):
             Acknowledgement.objects.bulk_create(
                 Acknowledgement(user=user, version=version) for user in created
             )
+            if weeks and not group.schedules.exists():
+                start = timezone.localdate() - timedelta(weeks=weeks)
+                schedule = meeting_services.schedule_create(
+                    group=group,
+                    acting_user=coordinator,
+                    frequency="weekly",
+                    weekday=start.weekday(),
+                    local_time=time(18, 0),
+                    starts_on=start,
+                )
+                meeting_services.meetings_generate(schedule=schedule, since=start)
 
 
 def _group_bench(g, coordinator):
