@@ -78,9 +78,9 @@ def group_get_for_lead(*, user, slug: str) -> tuple[Group, Membership]:
     return group, membership
 
 
-def membership_get_for_lead(*, group: Group, pk: int) -> Membership:
-    """A membership of the lead's own group, or 404 (a forged id of another
-    group's member looks like no member at all)."""
+def membership_in_group(*, group: Group, pk: int) -> Membership:
+    """A membership of ``group`` (any status: the service says what is wrong
+    with it), or 404: a forged id of another group's member looks like none."""
     membership = (
         Membership.objects.select_related("user", "group")
         .filter(group=group, pk=pk)

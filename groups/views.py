@@ -288,7 +288,7 @@ def members_manage(request, slug):
 
 def _lead_action(request, slug, pk) -> Membership:
     group, _ = permissions.group_get_for_lead(user=request.user, slug=slug)
-    return permissions.membership_get_for_lead(group=group, pk=pk)
+    return permissions.membership_in_group(group=group, pk=pk)
 
 
 @require_POST

@@ -38,20 +38,8 @@ class ScheduleForm(forms.ModelForm):
     class Meta:
         formfield_callback = https_urls
         model = MeetingSchedule
-        fields = [
-            "frequency",
-            "weekday",
-            "nth",
-            "local_time",
-            "duration_minutes",
-            "starts_on",
-            "ends_on",
-            "format",
-            "topic",
-            "place",
-            "online_link",
-            "capacity",
-        ]
+        # Dates without a meeting are typed as text: the "excluded" field.
+        fields = [f for f in MeetingSchedule.EDITABLE_FIELDS if f != "excluded_dates"]
         labels = {
             "nth": "Which one (monthly only)",
             "local_time": "Time (the group's local time)",
@@ -120,47 +108,44 @@ class MeetingForm(forms.Form):
         self.helper = _helper("Create meeting")
 
 
-class MoveForm(forms.Form):
+def _scope_field(series_label: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Which meetings",
+        choices=[("one", "Only this meeting"), ("series", series_label)],
+        initial="one",
+        widget=forms.RadioSelect,
+    )
+
+
+class SeriesScopeForm(forms.Form):
+    """A change to one meeting or, for a meeting in a series, to the rest of
+    the series too; the choice is offered only when there is a series."""
+
+    submit_label = "Save"
+    submit_css = "btn-primary"
+
+    def __init__(self, *args, in_series=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not in_series:
+            del self.fields["scope"]
+        self.helper = _helper(self.submit_label, css=self.submit_css)
+
+
+class MoveForm(SeriesScopeForm):
     day = forms.DateField(label="New date", widget=DateInput())
     local_time = forms.TimeField(
         label="New time (the group's local time)", widget=TimeInput()
     )
-    scope = forms.ChoiceField(
-        label="Which meetings",
-        choices=[
-            ("one", "Only this meeting"),
-            ("series", "This and every later one in the series (time only)"),
-        ],
-        initial="one",
-        widget=forms.RadioSelect,
-    )
-
-    def __init__(self, *args, in_series=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not in_series:
-            del self.fields["scope"]
-        self.helper = _helper("Move")
+    scope = _scope_field("This and every later one in the series (time only)")
+    submit_label = "Move"
 
 
-class CancelForm(forms.Form):
+class CancelForm(SeriesScopeForm):
     reason = forms.CharField(
         label="Message to members (optional)", max_length=300, required=False
     )
-    scope = forms.ChoiceField(
-        label="Which meetings",
-        choices=[
-            ("one", "Only this meeting"),
-            ("series", "This and every later one in the series"),
-        ],
-        initial="one",
-        widget=forms.RadioSelect,
-    )
-
-    def __init__(self, *args, in_series=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not in_series:
-            del self.fields["scope"]
-        self.helper = _helper("Cancel the meeting", css="btn-danger")
+    scope = _scope_field("This and every later one in the series")
+    submit_label, submit_css = "Cancel the meeting", "btn-danger"
 
 
 class MeetingDetailsForm(forms.Form):

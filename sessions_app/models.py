@@ -70,6 +70,23 @@ class MeetingSchedule(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    # What a lead sets when making a schedule (the rest is kept by the app).
+    EDITABLE_FIELDS = (
+        "frequency",
+        "weekday",
+        "nth",
+        "local_time",
+        "duration_minutes",
+        "starts_on",
+        "ends_on",
+        "excluded_dates",
+        "format",
+        "topic",
+        "place",
+        "online_link",
+        "capacity",
+    )
+
     class Meta:
         ordering = ["group", "weekday", "local_time"]
         constraints = [

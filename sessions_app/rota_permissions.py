@@ -5,8 +5,6 @@ guidelines), PermissionDenied for a member of the group without the role."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from groups.models import Membership
-
 from . import permissions
 from .models import Assignment, AutoFillRun, Blockout, SwapRequest
 
@@ -29,19 +27,6 @@ def blockout_get_for_owner(*, user, slug: str, pk: int):
     if blockout is None:
         raise Http404
     return blockout, membership
-
-
-def membership_in_group(*, group, pk) -> Membership:
-    """A membership of this group (any status: the service says what is
-    wrong with it), or 404: a forged id of another group looks like none."""
-    found = (
-        Membership.objects.select_related("user", "group")
-        .filter(group=group, pk=pk)
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
 
 
 def my_assignment_for_meeting(*, user, slug: str, pk: int):

@@ -99,16 +99,21 @@ def _loads(queryset, now: datetime):
     )
 
 
+def _coming(*, group: Group, weeks: int, now=None):
+    """The group's scheduled meetings not yet over, starting within ``weeks``."""
+    now = now or timezone.now()
+    return group.meetings.filter(
+        ends_at__gte=now,
+        starts_at__lt=now + timedelta(weeks=weeks),
+        status=Meeting.Status.SCHEDULED,
+    )
+
+
 def upcoming_meetings(*, group: Group, weeks: int = ROTA_WEEKS, now=None):
     """The coming weeks' meetings that are not cancelled, with facilitators
     and open swap offers."""
-    now = now or timezone.now()
     return (
-        group.meetings.filter(
-            ends_at__gte=now,
-            starts_at__lt=now + timedelta(weeks=weeks),
-            status=Meeting.Status.SCHEDULED,
-        )
+        _coming(group=group, weeks=weeks, now=now)
         .select_related("group")
         .prefetch_related(
             Prefetch(
@@ -132,13 +137,8 @@ def upcoming_meetings(*, group: Group, weeks: int = ROTA_WEEKS, now=None):
 
 def unfilled_meetings(*, group: Group, weeks: int = ROTA_WEEKS, now=None):
     """Coming meetings without a facilitator: leads are alerted to these."""
-    now = now or timezone.now()
     return (
-        group.meetings.filter(
-            ends_at__gte=now,
-            starts_at__lt=now + timedelta(weeks=weeks),
-            status=Meeting.Status.SCHEDULED,
-        )
+        _coming(group=group, weeks=weeks, now=now)
         .exclude(assignments__role=Assignment.Role.FACILITATOR)
         .order_by("starts_at")
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from config.forms import add_service_errors, posted
+from groups import permissions as group_permissions
 
 from . import permissions, rota_permissions, rota_selectors, rota_services
 from .rota_forms import (
@@ -204,7 +205,7 @@ def assign(request, slug, pk):
     )
     warnings = []
     if request.method == "POST" and form.is_valid():
-        chosen = rota_permissions.membership_in_group(
+        chosen = group_permissions.membership_in_group(
             group=meeting.group, pk=form.cleaned_data["membership"]
         )
         try:
@@ -270,7 +271,7 @@ def swap_request(request, slug, pk):
     if request.method == "POST" and form.is_valid():
         offered_to = None
         if form.cleaned_data["offered_to"]:
-            offered_to = rota_permissions.membership_in_group(
+            offered_to = group_permissions.membership_in_group(
                 group=meeting.group, pk=form.cleaned_data["offered_to"]
             )
         try:

@@ -19,21 +19,7 @@ from .models import AgendaTemplate, Icebreaker, Meeting, MeetingEvent, MeetingSc
 HORIZON = timedelta(weeks=12)
 RECENT_ICEBREAKERS = 10
 
-SCHEDULE_FIELDS = (
-    "frequency",
-    "weekday",
-    "nth",
-    "local_time",
-    "duration_minutes",
-    "starts_on",
-    "ends_on",
-    "excluded_dates",
-    "format",
-    "topic",
-    "place",
-    "online_link",
-    "capacity",
-)
+SCHEDULE_FIELDS = MeetingSchedule.EDITABLE_FIELDS
 
 
 def pattern_of(schedule: MeetingSchedule) -> recurrence.Pattern:

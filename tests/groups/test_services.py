@@ -312,9 +312,9 @@ def test_leads_of_other_groups_have_no_say():
     the permission fetch rejects a forged membership id."""
     from django.http import Http404
 
-    from groups.permissions import membership_get_for_lead
+    from groups.permissions import membership_in_group
 
     mine = LeadMembershipFactory().group
     theirs = MembershipFactory()
     with pytest.raises(Http404):
-        membership_get_for_lead(group=mine, pk=theirs.pk)
+        membership_in_group(group=mine, pk=theirs.pk)
